@@ -1,0 +1,91 @@
+"""The side menu, built from what the user may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from qingfeng.accounts.roles import Cap
+from qingfeng.accounts.scope import has_cap
+
+
+@dataclass
+class MenuItem:
+    title: str
+    url_name: str
+    icon: str
+    cap: Cap | None = None
+    url: str = ""
+    active: bool = False
+
+
+@dataclass
+class MenuGroup:
+    title: str
+    icon: str
+    items: list[MenuItem] = field(default_factory=list)
+
+
+MENU: list[MenuGroup] = [
+    MenuGroup("工作台", "house", [MenuItem("首页", "core:home", "speedometer2")]),
+    MenuGroup(
+        "组织机构",
+        "diagram-3",
+        [
+            MenuItem("机构树", "orgs:tree", "diagram-3", Cap.ORG_VIEW),
+            MenuItem("协作区", "orgs:zones", "grid-3x3-gap", Cap.ORG_VIEW),
+            MenuItem("被监督单位", "orgs:units", "building", Cap.ORG_VIEW),
+            MenuItem("监察对象", "orgs:persons", "people", Cap.PERSON_VIEW),
+            MenuItem("人员配备", "orgs:staffing", "person-badge", Cap.STAFFING_VIEW),
+        ],
+    ),
+    MenuGroup(
+        "用户与权限",
+        "shield-lock",
+        [
+            MenuItem("用户管理", "accounts:users", "person-gear", Cap.USER_VIEW),
+        ],
+    ),
+    MenuGroup(
+        "安全审计",
+        "journal-check",
+        [
+            MenuItem("审计日志", "audit:events", "journal-text", Cap.AUDIT_VIEW),
+        ],
+    ),
+    MenuGroup(
+        "系统设置",
+        "gear",
+        [
+            MenuItem("工作日历", "workdays:calendar", "calendar3", Cap.ORG_VIEW),
+        ],
+    ),
+]
+
+
+def build_menu(request: HttpRequest) -> list[MenuGroup]:
+    user = request.user
+    groups: list[MenuGroup] = []
+    for group in MENU:
+        items = []
+        for item in group.items:
+            if item.cap is not None and not has_cap(user, item.cap):
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue  # module not installed in this deployment
+            active = request.path == url or (url != "/" and request.path.startswith(url))
+            items.append(MenuItem(item.title, item.url_name, item.icon, item.cap, url, active))
+        if items:
+            groups.append(MenuGroup(group.title, group.icon, items))
+    return groups
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    if not request.user.is_authenticated:
+        return {}
+    return {"menu": build_menu(request)}
