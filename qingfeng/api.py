@@ -15,8 +15,11 @@ from ninja.security import django_auth
 
 from qingfeng.accounts.api import TokenAuth
 from qingfeng.accounts.api import router as accounts_router
+from qingfeng.audit.api import router as audit_router
 from qingfeng.core.api_errors import django_validation_errors, pydantic_errors
 from qingfeng.orgs.api import router as orgs_router
+from qingfeng.orgs.api_people import router as people_router
+from qingfeng.workdays.api import router as workdays_router
 
 api = NinjaAPI(
     title="清风 API",
@@ -29,6 +32,9 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
+api.add_router("/", people_router)
+api.add_router("/", audit_router)
+api.add_router("/", workdays_router)
 
 
 @api.exception_handler(NinjaValidationError)

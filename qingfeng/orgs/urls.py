@@ -1,4 +1,5 @@
-from django.urls import URLPattern
+from qingfeng.orgs.urls_people import urlpatterns as people_urls
+from qingfeng.orgs.urls_tree import urlpatterns as tree_urls
 
 app_name = "orgs"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [*tree_urls, *people_urls]
