@@ -70,27 +70,37 @@ class LockoutBackend(ModelBackend):
         return None
 
     def _count_failure(self, user: User, request: HttpRequest | None) -> None:
-        user.failed_logins += 1
-        fields = ["failed_logins"]
+        count_login_failure(user=user, request=request)
+
+
+def count_login_failure(*, user: User, request: HttpRequest | None, what: str = "密码错误") -> None:
+    """Count one failed sign-in step (password or second factor) and lock at the limit.
+
+    ``LOGIN_MAX_FAILURES`` failures in a row lock the account for ``LOGIN_LOCK_MINUTES``;
+    each failure and the lockout are audited (DESIGN.md §3 "Audit"). The caller holds the
+    user row locked (``select_for_update``) inside a transaction.
+    """
+    user.failed_logins += 1
+    fields = ["failed_logins"]
+    record(
+        action=Action.LOGIN_FAILED,
+        actor_name=user.username,
+        obj=user,
+        org=user.org,
+        detail=f"{what}（连续第{user.failed_logins}次）",
+        request=request,
+    )
+    if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
+        user.locked_until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+        user.failed_logins = 0
+        fields += ["locked_until"]
         record(
-            action=Action.LOGIN_FAILED,
+            action=Action.LOCKOUT,
             actor_name=user.username,
             obj=user,
             org=user.org,
-            detail=f"密码错误（连续第{user.failed_logins}次）",
+            detail=f"连续{settings.LOGIN_MAX_FAILURES}次登录验证失败，锁定"
+            f"{settings.LOGIN_LOCK_MINUTES}分钟",
             request=request,
         )
-        if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
-            user.locked_until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-            user.failed_logins = 0
-            fields += ["locked_until"]
-            record(
-                action=Action.LOCKOUT,
-                actor_name=user.username,
-                obj=user,
-                org=user.org,
-                detail=f"连续{settings.LOGIN_MAX_FAILURES}次密码错误，锁定"
-                f"{settings.LOGIN_LOCK_MINUTES}分钟",
-                request=request,
-            )
-        user.save(update_fields=fields)
+    user.save(update_fields=fields)

@@ -28,6 +28,8 @@ class User(AbstractUser):
     # TOTP secret, AES-GCM encrypted with the field key (qingfeng.core.crypto).
     totp_secret = models.CharField(max_length=200, blank=True, editable=False)
     totp_enabled = models.BooleanField(_("已启用双因素认证"), default=False)
+    # Last accepted TOTP time step: a code is never accepted twice (RFC 6238 §5.2).
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("用户")

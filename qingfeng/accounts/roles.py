@@ -24,6 +24,21 @@ class Cap(StrEnum):
     CALENDAR_MANAGE = "calendar.manage"
 
 
+# Chinese names of the capabilities, for the roles page.
+CAP_LABELS: dict[Cap, str] = {
+    Cap.ORG_VIEW: "查看机构",
+    Cap.ORG_MANAGE: "管理机构",
+    Cap.UNIT_MANAGE: "管理被监督单位",
+    Cap.PERSON_VIEW: "查看监察对象",
+    Cap.PERSON_MANAGE: "管理监察对象",
+    Cap.STAFFING_VIEW: "查看人员配备",
+    Cap.STAFFING_MANAGE: "管理人员配备",
+    Cap.USER_VIEW: "查看用户",
+    Cap.USER_MANAGE: "管理用户与授权",
+    Cap.AUDIT_VIEW: "查看审计日志",
+    Cap.CALENDAR_MANAGE: "维护工作日历",
+}
+
 _OFFICER = {Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.STAFFING_VIEW}
 
 # code -> (Chinese name, capabilities, order)
@@ -52,6 +67,24 @@ ROLE_DEFINITIONS: dict[str, tuple[str, frozenset[Cap], int]] = {
     "township_officer": ("乡镇纪检干部", frozenset(_OFFICER), 90),
     "station_head": ("联络站站长", frozenset({Cap.ORG_VIEW, Cap.PERSON_VIEW}), 100),
     "informant": ("信息员", frozenset({Cap.ORG_VIEW}), 110),
+}
+
+# Tier of each role in the commission hierarchy: 0 system, 1 county 纪委监委, 2 township
+# 纪委, 3 village station. A granter may only grant roles of their own tier or below, on a
+# scope that one of their grants of that tier reaches: a township secretary holds every
+# capability of 委领导 today, but is not a county leader and may not make one.
+ROLE_TIER: dict[str, int] = {
+    "sysadmin": 0,
+    "county_leader": 1,
+    "petition_officer": 1,
+    "case_mgmt_officer": 1,
+    "supervision_officer": 1,
+    "trial_officer": 1,
+    "auditor": 1,
+    "township_secretary": 2,
+    "township_officer": 2,
+    "station_head": 3,
+    "informant": 3,
 }
 
 

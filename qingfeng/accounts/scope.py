@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
-from qingfeng.accounts.roles import Cap, role_caps
+from qingfeng.accounts.roles import ROLE_TIER, Cap, role_caps
 from qingfeng.orgs.models import Org
 
 
@@ -80,10 +81,23 @@ def org_scope_q(user: Any, cap: Cap, prefix: str = "") -> Q | None:
     q = Q()
     for g in minimal_grants(grants):
         if g.subtree:
-            q |= Q(**{f"{prefix}path__startswith": g.path})
+            q |= subtree_q(g.path, prefix)
         else:
             q |= Q(**{f"{prefix}pk": g.org_id})
     return q
+
+
+def subtree_q(path: str, prefix: str = "") -> Q:
+    """Orgs whose path starts with ``path`` (which ends with "/"), as an index-friendly Q.
+
+    SQLite never uses an index for ``LIKE 'p%'`` (LIKE is case-insensitive there), so it
+    gets the equivalent range ``p <= path < p[:-1] + "0"`` ("0" sorts right after "/" and
+    paths hold only digits and slashes). PostgreSQL keeps LIKE, which its
+    ``varchar_pattern_ops`` index serves; a range would be wrong under a non-C collation.
+    """
+    if connection.vendor == "sqlite":
+        return Q(**{f"{prefix}path__gte": path, f"{prefix}path__lt": path[:-1] + "0"})
+    return Q(**{f"{prefix}path__startswith": path})
 
 
 def minimal_grants(grants: Iterable[GrantScope]) -> list[GrantScope]:
@@ -127,9 +141,15 @@ def covers(user: Any, cap: Cap, org: Org, *, subtree: bool = False) -> bool:
 def can_grant(granter: Any, role_code: str, org: Org, *, subtree: bool) -> bool:
     """A user may grant a role only within their scope and never more than they hold.
 
-    The granter needs ``user.manage`` over the target scope, and every capability of the
+    The granter needs ``user.manage`` over the target scope, every capability of the
     granted role over that same scope (DESIGN.md §3: "a user can never grant more than
-    they hold").
+    they hold"), and a grant of the role's tier or higher (``roles.ROLE_TIER``) reaching
+    that scope: capabilities alone would let a township secretary appoint a 委领导.
     """
     needed = {Cap.USER_MANAGE, *role_caps(role_code)}
-    return all(covers(granter, cap, org, subtree=subtree) for cap in needed)
+    if not all(covers(granter, cap, org, subtree=subtree) for cap in needed):
+        return False
+    tier = ROLE_TIER[role_code]
+    return any(
+        ROLE_TIER[g.role] <= tier and g.covers_scope(org, subtree) for g in user_grants(granter)
+    )

@@ -36,8 +36,10 @@ class AuditEvent(models.Model):
         verbose_name=_("操作人"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # DO_NOTHING: deleting a user must not rewrite (and so break) chained rows.
+        on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # the composite index below starts with it
         related_name="+",
     )
     actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
@@ -46,8 +48,9 @@ class AuditEvent(models.Model):
         verbose_name=_("机构"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # the composite index below starts with it
         related_name="+",
     )
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
@@ -66,6 +69,7 @@ class AuditEvent(models.Model):
         ordering = ["-seq"]
         indexes = [
             models.Index(fields=["actor", "seq"], name="audit_actor_seq"),
+            models.Index(fields=["actor_name", "seq"], name="audit_actor_name_seq"),
             models.Index(fields=["org", "seq"], name="audit_org_seq"),
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
             models.Index(fields=["action", "seq"], name="audit_action_seq"),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -51,7 +53,7 @@ def record(
             "object_type": obj._meta.label_lower if obj is not None else "",
             "object_id": str(obj.pk) if obj is not None else "",
             "object_repr": str(obj)[:200] if obj is not None else "",
-            "changes": changes or {},
+            "changes": json_safe(changes or {}),
             "detail": detail[:500],
             "ip": client_ip(request),
         }
@@ -61,6 +63,13 @@ def record(
         head.digest = event.digest
         head.save(update_fields=["seq", "digest"])
     return event
+
+
+def json_safe(value: dict[str, Any]) -> dict[str, Any]:
+    """``value`` as it will read back from the JSON column (dates → ISO text, tuples →
+    lists, keys → strings), so the digest is computed over exactly what is stored."""
+    result: dict[str, Any] = json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    return result
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -67,6 +67,7 @@ MENU: list[MenuGroup] = [
 
 
 def build_menu(request: HttpRequest) -> list[MenuGroup]:
+    """Menu groups with the items the user may use; the longest matching URL is active."""
     user = request.user
     groups: list[MenuGroup] = []
     for group in MENU:
@@ -78,10 +79,17 @@ def build_menu(request: HttpRequest) -> list[MenuGroup]:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue  # module not installed in this deployment
-            active = request.path == url or (url != "/" and request.path.startswith(url))
-            items.append(MenuItem(item.title, item.url_name, item.icon, item.cap, url, active))
+            items.append(MenuItem(item.title, item.url_name, item.icon, item.cap, url))
         if items:
             groups.append(MenuGroup(group.title, group.icon, items))
+    matches = [
+        i
+        for g in groups
+        for i in g.items
+        if request.path == i.url or (i.url != "/" and request.path.startswith(i.url))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i.url)).active = True
     return groups
 
 

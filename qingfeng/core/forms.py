@@ -25,15 +25,28 @@ class StyledForm(forms.Form):
         super().__init__(*args, **kwargs)
         style_fields(self)
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        mark_invalid(self)
+
 
 class StyledModelForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_fields(self)
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        mark_invalid(self)
+
 
 def style_fields(form: forms.BaseForm) -> None:
-    for name, field in form.fields.items():
+    """Set Chinese messages and widget classes; mark fields that already carry errors.
+
+    Reads ``form._errors`` rather than ``form.errors`` so that styling never triggers
+    validation before every field has its Chinese messages.
+    """
+    for field in form.fields.values():
         field.error_messages = {**field.error_messages, **CHINESE_ERRORS}
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
@@ -42,8 +55,16 @@ def style_fields(form: forms.BaseForm) -> None:
             widget.attrs.setdefault("class", "form-select")
         else:
             widget.attrs.setdefault("class", "form-control")
-        if form.is_bound and name in form.errors:
-            widget.attrs["class"] += " is-invalid"
+    mark_invalid(form)
+
+
+def mark_invalid(form: forms.BaseForm) -> None:
+    """Add Bootstrap's ``is-invalid`` to the widgets of fields that have errors."""
+    for name in getattr(form, "_errors", None) or {}:
+        if name in form.fields:
+            widget = form.fields[name].widget
+            if "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
 
 
 def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:

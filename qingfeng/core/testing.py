@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qingfeng.accounts.models import Role, RoleGrant, User
+from qingfeng.accounts.roles import ROLE_DEFINITIONS
 from qingfeng.orgs.models import (
     DepartmentFunction,
     Gender,
@@ -91,6 +92,9 @@ PERSONAS = (
 
 
 def build_small_county() -> SmallCounty:
+    # Transactional (browser) tests flush the migrated role rows: put them back.
+    for code, (name, _caps, order) in ROLE_DEFINITIONS.items():
+        Role.objects.update_or_create(code=code, defaults={"name": name, "sort_order": order})
     # Roles requiring 2FA are relaxed here; 2FA tests switch them on explicitly.
     Role.objects.update(requires_2fa=False)
     county = make_org("清河县纪委监委", "C01", OrgKind.COUNTY)

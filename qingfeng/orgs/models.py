@@ -203,6 +203,27 @@ class PostKind(models.TextChoices):
     INFORMANT = "informant", _("信息员/联络员")
 
 
+# Which posts an org of each kind carries (DOMAIN.md §1): a township/street commission has
+# its secretary, deputy, full-time officers and the 监察办公室 head; a village station has
+# its head, the 村纪检委员 and the part-time 信息员/联络员.
+TOWNSHIP_POSTS: tuple[str, ...] = (
+    PostKind.SECRETARY,
+    PostKind.DEPUTY,
+    PostKind.OFFICER,
+    PostKind.SUPERVISION_OFFICE,
+)
+STATION_POSTS: tuple[str, ...] = (
+    PostKind.STATION_HEAD,
+    PostKind.VILLAGE_MEMBER,
+    PostKind.INFORMANT,
+)
+POSTS_BY_ORG_KIND: dict[str, tuple[str, ...]] = {
+    OrgKind.TOWNSHIP: TOWNSHIP_POSTS,
+    OrgKind.STREET: TOWNSHIP_POSTS,
+    OrgKind.STATION: STATION_POSTS,
+}
+
+
 class StaffPost(models.Model):
     """A position with its quota (编制/配备数) in an org; vacancies (缺配) = quota − holders."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +15,19 @@ from qingfeng.accounts.roles import Cap
 from qingfeng.accounts.scope import covers
 from qingfeng.audit.models import Action
 from qingfeng.audit.services import diff, record
-from qingfeng.orgs.models import ALLOWED_CHILDREN, Org, OrgKind, Person, Unit
+from qingfeng.orgs.models import (
+    ALLOWED_CHILDREN,
+    POSTS_BY_ORG_KIND,
+    CollaborationZone,
+    Org,
+    OrgKind,
+    Person,
+    PostHolder,
+    PostKind,
+    StaffPost,
+    Unit,
+)
+from qingfeng.orgs.selectors import default_quota
 
 
 def _snapshot(org: Org) -> dict[str, Any]:
@@ -213,3 +227,220 @@ def unit_save(
             request=request,
         )
     return unit
+
+
+# --- 协作区 -------------------------------------------------------------------------------
+
+_ZONE_LEAD_KINDS = (OrgKind.DEPARTMENT, OrgKind.DISPATCHED)
+_ZONE_MEMBER_KINDS = (OrgKind.TOWNSHIP, OrgKind.STREET)
+
+
+def _zone_snapshot(zone: CollaborationZone, member_ids: list[int]) -> dict[str, Any]:
+    return {
+        "name": zone.name,
+        "lead_department": zone.lead_department_id,
+        "members": sorted(member_ids),
+        "sort_order": zone.sort_order,
+    }
+
+
+def zone_save(
+    *,
+    actor: Any,
+    zone: CollaborationZone | None,
+    county: Org,
+    name: str,
+    lead_department: Org,
+    members: Iterable[Org],
+    sort_order: int = 0,
+    request: Any = None,
+) -> CollaborationZone:
+    """Create or edit a 协作区: townships of one county grouped under a county department.
+
+    Needs ``org.manage`` on the county. The lead is one of the county's departments or
+    派驻组; members are the county's own townships/streets, and a township belongs to at
+    most one zone of its county (DOMAIN.md §1/§4: 交叉办理 goes to a township of *another*
+    zone, which a township in two zones would make ambiguous).
+    """
+    name = name.strip()
+    members = list(members)
+    if county.kind != OrgKind.COUNTY:
+        raise ValidationError({"county": "协作区只能设在县（区）纪委监委下"})
+    if not covers(actor, Cap.ORG_MANAGE, county):
+        raise ValidationError({"county": "无权管理该县（区）的协作区"})
+    if zone is not None and zone.county_id != county.pk:
+        raise ValidationError({"county": "不能更改协作区所属的县（区）"})
+    if not name:
+        raise ValidationError({"name": "请填写协作区名称"})
+    if lead_department.parent_id != county.pk or lead_department.kind not in _ZONE_LEAD_KINDS:
+        raise ValidationError({"lead_department": "牵头部门必须是本县（区）纪委监委的部门或派驻组"})
+    if not members:
+        raise ValidationError({"members": "请至少选择一个成员乡镇（街道）"})
+    for member in members:
+        if member.parent_id != county.pk or member.kind not in _ZONE_MEMBER_KINDS:
+            raise ValidationError({"members": f"“{member.name}”不是本县（区）的乡镇（街道）"})
+    member_ids = sorted({m.pk for m in members})
+    with transaction.atomic():
+        # Lock the county row so two editors cannot put one township into two zones.
+        Org.objects.select_for_update().filter(pk=county.pk).first()
+        others = CollaborationZone.objects.filter(county=county)
+        if zone is not None:
+            others = others.exclude(pk=zone.pk)
+        if others.filter(name=name).exists():
+            raise ValidationError({"name": f"本县（区）已有名为“{name}”的协作区"})
+        Through = CollaborationZone.members.through
+        clash = (
+            Through.objects.filter(collaborationzone__in=others, org_id__in=member_ids)
+            .select_related("org", "collaborationzone")
+            .order_by("org__sort_order", "org__code")
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "members": f"“{clash.org.name}”已属于协作区“{clash.collaborationzone.name}”，"
+                    "一个乡镇（街道）只能属于本县（区）的一个协作区"
+                }
+            )
+        if zone is None:
+            zone = CollaborationZone.objects.create(
+                name=name, county=county, lead_department=lead_department, sort_order=sort_order
+            )
+            zone.members.set(member_ids)
+            record(
+                action=Action.CREATE,
+                actor=actor,
+                obj=zone,
+                org=county,
+                changes={"after": _zone_snapshot(zone, member_ids)},
+                request=request,
+            )
+            return zone
+        locked = CollaborationZone.objects.select_for_update().get(pk=zone.pk)
+        before = _zone_snapshot(locked, list(locked.members.values_list("pk", flat=True)))
+        locked.name, locked.lead_department, locked.sort_order = name, lead_department, sort_order
+        locked.save()
+        locked.members.set(member_ids)
+        changes = diff(before, _zone_snapshot(locked, member_ids))
+        if changes:
+            record(
+                action=Action.UPDATE,
+                actor=actor,
+                obj=locked,
+                org=county,
+                changes=changes,
+                request=request,
+            )
+    return locked
+
+
+# --- Staffing (人员配备) -------------------------------------------------------------------
+
+
+def _check_post(actor: Any, org: Org, kind: str) -> None:
+    if kind not in POSTS_BY_ORG_KIND.get(org.kind, ()):
+        label = PostKind(kind).label if kind in PostKind.values else kind
+        raise ValidationError({"kind": f"“{org.get_kind_display()}”不设“{label}”岗位"})
+    if not covers(actor, Cap.STAFFING_MANAGE, org):
+        raise ValidationError({"org": "无权管理该机构的人员配备"})
+
+
+def staff_post_set_quota(
+    *, actor: Any, org: Org, kind: str, quota: int, request: Any = None
+) -> StaffPost:
+    """Set how many people a post should have (应配人数); vacancies (缺配) follow from it.
+
+    Posts are those of the org's level (DOMAIN.md §1); needs ``staffing.manage`` on the org.
+    """
+    _check_post(actor, org, kind)
+    if not 0 <= quota <= 99:
+        raise ValidationError({"quota": "应配人数应在 0 到 99 之间"})
+    with transaction.atomic():
+        post = StaffPost.objects.select_for_update().filter(org=org, kind=kind).first()
+        if post is None:
+            post = StaffPost.objects.create(org=org, kind=kind, quota=quota)
+            record(
+                action=Action.CREATE,
+                actor=actor,
+                obj=post,
+                org=org,
+                changes={"after": {"kind": kind, "quota": quota}},
+                detail="设置应配人数",
+                request=request,
+            )
+            return post
+        if post.quota != quota:
+            before = post.quota
+            post.quota = quota
+            post.save(update_fields=["quota"])
+            record(
+                action=Action.UPDATE,
+                actor=actor,
+                obj=post,
+                org=org,
+                changes={"quota": [before, quota]},
+                detail="设置应配人数",
+                request=request,
+            )
+    return post
+
+
+def post_holder_add(
+    *,
+    actor: Any,
+    org: Org,
+    kind: str,
+    name: str,
+    phone: str = "",
+    started_on: dt.date | None = None,
+    request: Any = None,
+) -> PostHolder:
+    """Put a person on a post of ``org`` (the post is created at its default quota if new).
+
+    Needs ``staffing.manage`` on the org; the same name twice on one post is refused.
+    """
+    _check_post(actor, org, kind)
+    name, phone = name.strip(), phone.strip()
+    if not name:
+        raise ValidationError({"name": "请填写姓名"})
+    with transaction.atomic():
+        post = StaffPost.objects.select_for_update().filter(org=org, kind=kind).first()
+        if post is None:
+            post = StaffPost.objects.create(org=org, kind=kind, quota=default_quota(kind))
+        if post.holders.filter(name=name).exists():
+            raise ValidationError({"name": f"“{name}”已在该岗位上"})
+        holder = PostHolder.objects.create(post=post, name=name, phone=phone, started_on=started_on)
+        record(
+            action=Action.CREATE,
+            actor=actor,
+            obj=holder,
+            org=org,
+            changes={
+                "after": {
+                    "post": kind,
+                    "name": name,
+                    "started_on": started_on.isoformat() if started_on else None,
+                }
+            },
+            detail=f"{PostKind(kind).label}到岗",
+            request=request,
+        )
+    return holder
+
+
+def post_holder_remove(*, actor: Any, holder: PostHolder, request: Any = None) -> None:
+    """Take a person off a post (离岗); needs ``staffing.manage`` on the post's org."""
+    org = holder.post.org
+    if not covers(actor, Cap.STAFFING_MANAGE, org):
+        raise ValidationError({"post": "无权管理该机构的人员配备"})
+    with transaction.atomic():
+        record(
+            action=Action.DELETE,
+            actor=actor,
+            obj=holder,
+            org=org,
+            changes={"before": {"post": holder.post.kind, "name": holder.name}},
+            detail=f"{holder.post.get_kind_display()}离岗",
+            request=request,
+        )
+        PostHolder.objects.filter(pk=holder.pk).delete()

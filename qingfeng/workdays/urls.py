@@ -1,4 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from qingfeng.workdays import views
 
 app_name = "workdays"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.calendar_view, name="calendar"),
+    path("day/", views.day_edit, name="day_edit"),
+    path("year/", views.year_create, name="year_create"),
+    path("year/confirm/", views.year_confirm, name="year_confirm"),
+]
