@@ -9,9 +9,17 @@ def test_openapi_document_lists_every_module():
     resp = pytest.importorskip("django.test").Client().get("/api/openapi.json")
     assert resp.status_code == 200
     paths = resp.json()["paths"]
-    for expected in ("/api/me", "/api/users", "/api/orgs", "/api/units", "/api/persons",
-                     "/api/zones", "/api/staffing", "/api/audit/events",
-                     "/api/calendar/deadline"):
+    for expected in (
+        "/api/me",
+        "/api/users",
+        "/api/orgs",
+        "/api/units",
+        "/api/persons",
+        "/api/zones",
+        "/api/staffing",
+        "/api/audit/events",
+        "/api/calendar/deadline",
+    ):
         assert expected in paths, expected
 
 

@@ -26,3 +26,14 @@ def test_security_headers(county, login):
     resp = login("county_leader").get("/")
     assert "default-src 'self'" in resp["Content-Security-Policy"]
     assert resp["X-Frame-Options"] == "DENY"
+
+
+def test_home_lists_staffing_gaps_for_the_secretary(county, login):
+    from qingfeng.orgs.models import PostKind, StaffPost
+
+    StaffPost.objects.create(org=county.township_a, kind=PostKind.OFFICER, quota=3)
+    todos = login("township_secretary").get("/").context["todos"]
+    gaps = [t for t in todos if t.title.startswith("人员配备缺配")]
+    assert gaps and gaps[0].count >= 3
+    other = login("other_officer").get("/").context["todos"]
+    assert not [t for t in other if t.title.startswith("人员配备缺配")]

@@ -45,7 +45,8 @@ class Command(BaseCommand):
             return
         if Org.objects.exists():
             if opts["if_empty"]:
-                self.stdout.write("数据库已有数据，跳过演示数据")
+                self.stdout.write("数据库已有数据，跳过演示数据。")
+                self.stdout.write(login_table())
                 return
             raise CommandError(
                 "数据库中已有机构数据；演示数据只能生成到空数据库（可加 --if-empty 跳过）。"
