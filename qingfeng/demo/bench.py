@@ -105,20 +105,30 @@ def _like(column: str) -> str:
     return f"{column} LIKE %s ESCAPE '\\'"
 
 
+def _subtree(alias: str, path: str) -> tuple[str, list[Any]]:
+    """``accounts.scope.subtree_q`` by hand: a path range on SQLite, LIKE on PostgreSQL."""
+    if connection.vendor == "sqlite":
+        return f"({alias}.path >= %s AND {alias}.path < %s)", [path, path[:-1] + "0"]
+    return _like(f"{alias}.path"), [path + "%"]
+
+
 def _scope_where(case: Case, alias: str = "s") -> tuple[str, list[Any]]:
     """The page's ``org_id IN (SELECT id FROM org WHERE …)`` written by hand."""
     parts: list[str] = []
     params: list[Any] = []
     for path in case.scope_paths:
         if path.endswith("%"):
-            parts.append(_like(f"{alias}.path"))
+            sql, values = _subtree(alias, path.rstrip("%"))
+            parts.append(sql)
+            params.extend(values)
         else:
             parts.append(f"{alias}.id = %s")
-        params.append(path.rstrip("%") + "%" if path.endswith("%") else int(path))
+            params.append(int(path))
     where = "(" + " OR ".join(parts) + ")"
     if case.org_path is not None:
-        where += " AND " + _like(f"{alias}.path")
-        params.append(case.org_path + "%")
+        sql, values = _subtree(alias, case.org_path)
+        where += " AND " + sql
+        params.extend(values)
     return where, params
 
 
@@ -129,32 +139,41 @@ class RawSql:
     share: tuple[str, list[Any]]  # how much of the org table the set covers
     wide_rows: tuple[str, list[Any]]  # newest first straight off the primary key
     narrow_rows: tuple[str, list[Any]]  # the page's ids via (org, id), then the rows
-    count: tuple[str, list[Any]]  # capped count
+    wide_count: tuple[str, list[Any]]  # capped count, wide form
+    narrow_count: tuple[str, list[Any]]  # capped count, narrow form
 
 
 def raw_statements(case: Case) -> RawSql:
     """Hand-written twins of what ``person_list`` runs (check with ``bench -v 2``)."""
     scope, params = _scope_where(case)
 
-    def persons_where(alias: str) -> tuple[str, list[Any]]:
+    def persons_where(alias: str, wide: bool) -> tuple[str, list[Any]]:
         # Only fixed SQL fragments are formatted in; every value is a query parameter.
-        where = f"{alias}.org_id IN (SELECT s.id FROM orgs_org s WHERE {scope})"  # noqa: S608
+        column = f"{alias}.org_id + 0" if wide else f"{alias}.org_id"
+        where = f"{column} IN (SELECT s.id FROM orgs_org s WHERE {scope})"  # noqa: S608
         values = list(params)
         if "q" in case.params:
             where += " AND " + _like(f"{alias}.name")
             values.append(case.params["q"] + "%")
         return where, values
 
-    where, values = persons_where("p")
-    inner, inner_values = persons_where("q")
+    wide_where, wide_values = persons_where("p", wide=True)
+    narrow_where, narrow_values = persons_where("p", wide=False)
+    inner, inner_values = persons_where("q", wide=False)
     joins = "orgs_person p JOIN orgs_unit u ON u.id = p.unit_id JOIN orgs_org o ON o.id = p.org_id"
     limit, cap = PAGE_SIZE + 1, COUNT_CAP + 1
     share = f"SELECT COUNT(*), COUNT(*) FILTER (WHERE {scope}) FROM orgs_org s"  # noqa: S608
-    wide = f"SELECT p.*, u.*, o.* FROM {joins} WHERE {where} ORDER BY p.id DESC LIMIT {limit}"  # noqa: S608
+    wide = f"SELECT p.*, u.*, o.* FROM {joins} WHERE {wide_where} ORDER BY p.id DESC LIMIT {limit}"  # noqa: S608
     ids = f"SELECT q.id FROM orgs_person q WHERE {inner} ORDER BY q.id + 0 DESC LIMIT {limit}"  # noqa: S608
     narrow = f"SELECT p.*, u.*, o.* FROM {joins} WHERE p.id IN ({ids}) ORDER BY p.id DESC"  # noqa: S608
-    count = f"SELECT COUNT(*) FROM (SELECT p.id FROM orgs_person p WHERE {where} LIMIT {cap}) t"  # noqa: S608
-    return RawSql((share, params), (wide, values), (narrow, inner_values), (count, values))
+    count = "SELECT COUNT(*) FROM (SELECT p.id FROM orgs_person p WHERE {} LIMIT {}) t"
+    return RawSql(
+        (share, params),
+        (wide, wide_values),
+        (narrow, inner_values),
+        (count.format(wide_where, cap), wide_values),
+        (count.format(narrow_where, cap), narrow_values),
+    )
 
 
 def run_raw(case: Case) -> float:
@@ -167,7 +186,7 @@ def run_raw(case: Case) -> float:
         cursor.execute(*(raw.wide_rows if wide else raw.narrow_rows))
         rows = cursor.fetchall()
         if len(rows) > PAGE_SIZE:
-            cursor.execute(*raw.count)
+            cursor.execute(*(raw.wide_count if wide else raw.narrow_count))
             cursor.fetchone()
     return (time.perf_counter() - start) * 1000
 
@@ -178,7 +197,8 @@ def explain(case: Case) -> list[str]:
     out: list[str] = []
     with connection.cursor() as cursor:
         raw = raw_statements(case)
-        for sql, params in (raw.share, raw.wide_rows, raw.narrow_rows, raw.count):
+        statements = (raw.share, raw.wide_rows, raw.narrow_rows, raw.wide_count, raw.narrow_count)
+        for sql, params in statements:
             cursor.execute(prefix + sql, params)
             out.append(sql)
             out.extend("    " + " ".join(str(c) for c in r) for r in cursor.fetchall())

@@ -113,6 +113,18 @@ def person_queryset(user: Any, filters: PersonFilters) -> QuerySet[Person]:
     return qs.select_related("unit", "org").order_by("-id")
 
 
+def _wide_queryset(orgs: Q, filters: PersonFilters) -> QuerySet[Person]:
+    """:func:`person_queryset` for a wide org set, written so no index serves the org test.
+
+    ``org_id + 0`` keeps SQLite from collecting every person of the scope through the
+    (org, id) index and sorting them all; it walks the primary key newest-first instead
+    and stops after the page (at 1M persons: 1.7 s → 35 ms). PostgreSQL plans it the same.
+    """
+    in_scope = Org.objects.filter(orgs).values("pk")
+    qs = Person.objects.alias(org_plain=F("org_id") + 0).filter(org_plain__in=in_scope)
+    return _filtered(qs, filters).select_related("unit", "org").order_by("-id")
+
+
 def _is_wide(orgs: Q, filters: PersonFilters) -> bool:
     """Whether the org set is a large share of all orgs (one query on the small org table).
 
@@ -150,8 +162,8 @@ def person_list(user: Any, filters: PersonFilters) -> PersonPage:
     orgs = _org_set(user, filters)
     if orgs is None:
         return PersonPage([], 0, False, 1)
-    qs = person_queryset(user, filters)
     wide = _is_wide(orgs, filters)
+    qs = _wide_queryset(orgs, filters) if wide else person_queryset(user, filters)
     page = max(1, filters.page)
     if page == 1:
         rows = _page_rows(qs, wide, 0, PAGE_SIZE + 1)
