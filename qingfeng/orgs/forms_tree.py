@@ -171,44 +171,36 @@ class UnitForm(ConfiguredForm):
         return self.cleaned_data.get("sort_order") or 0
 
 
-class UnitFilterForm(ConfiguredForm):
+class OrgFilterForm(ConfiguredForm):
+    """A filter bar whose first field picks one org of a given (short) list."""
+
     org = forms.ChoiceField(label="机构", required=False)
+
+    def __init__(self, *args: Any, orgs: list[Org], **kwargs: Any) -> None:
+        self.org_list = orgs
+        self.orgs = {o.pk: o for o in orgs}
+        super().__init__(*args, **kwargs)
+
+    def configure(self) -> None:
+        _set_choices(self, "org", org_choices(self.org_list))
+
+    def selected_org(self) -> Org | None:
+        value = self.cleaned_data.get("org") if self.is_valid() else None
+        return self.orgs.get(int(value)) if value else None
+
+
+class UnitFilterForm(OrgFilterForm):
     kind = forms.ChoiceField(
         label="单位类型", choices=[("", "全部类型"), *UnitKind.choices], required=False
     )
     q = forms.CharField(label="名称/代码", max_length=50, required=False)
 
-    def __init__(self, *args: Any, orgs: list[Org], **kwargs: Any) -> None:
-        self.org_list = orgs
-        self.orgs = {o.pk: o for o in orgs}
-        super().__init__(*args, **kwargs)
 
-    def configure(self) -> None:
-        _set_choices(self, "org", org_choices(self.org_list))
-
-    def selected_org(self) -> Org | None:
-        value = self.cleaned_data.get("org") if self.is_valid() else None
-        return self.orgs.get(int(value)) if value else None
-
-
-class StaffingFilterForm(ConfiguredForm):
-    org = forms.ChoiceField(label="机构", required=False)
+class StaffingFilterForm(OrgFilterForm):
     kind = forms.ChoiceField(
         label="岗位", choices=[("", "全部岗位"), *PostKind.choices], required=False
     )
     q = forms.CharField(label="姓名/电话", max_length=50, required=False)
-
-    def __init__(self, *args: Any, orgs: list[Org], **kwargs: Any) -> None:
-        self.org_list = orgs
-        self.orgs = {o.pk: o for o in orgs}
-        super().__init__(*args, **kwargs)
-
-    def configure(self) -> None:
-        _set_choices(self, "org", org_choices(self.org_list))
-
-    def selected_org(self) -> Org | None:
-        value = self.cleaned_data.get("org") if self.is_valid() else None
-        return self.orgs.get(int(value)) if value else None
 
 
 def _post_choices(org: Org) -> list[tuple[str, str]]:
