@@ -27,7 +27,13 @@ from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Cap
 from qingfeng.accounts.scope import grants_with, minimal_grants
 from qingfeng.orgs.models import Org, OrgKind, Person, PostHolder, Unit
-from qingfeng.orgs.people_selectors import COUNT_CAP, PAGE_SIZE, WIDE_SHARE
+from qingfeng.orgs.people_selectors import (
+    COUNT_CAP,
+    PAGE_SIZE,
+    WIDE_SHARE,
+    PersonFilters,
+    person_list,
+)
 
 TARGET_MS = 150.0
 MAX_RATIO = 2.0
@@ -58,6 +64,7 @@ class Case:
     org_path: str | None = None
     page_ms: list[float] = field(default_factory=list)
     raw_ms: list[float] = field(default_factory=list)
+    orm_ms: list[float] = field(default_factory=list)
     page_queries: int = 0
     slowest: str = ""
     page_sql: list[str] = field(default_factory=list)  # the page's person-table statements
@@ -66,7 +73,9 @@ class Case:
     def row(self) -> tuple[str, ...]:
         page50, page95 = percentile(self.page_ms, 50), percentile(self.page_ms, 95)
         raw50, raw95 = percentile(self.raw_ms, 50), percentile(self.raw_ms, 95)
+        orm95 = percentile(self.orm_ms, 95)
         ratio = page95 / raw95 if raw95 else float("inf")
+        orm_ratio = orm95 / raw95 if raw95 else float("inf")
         ok = page95 <= TARGET_MS and ratio <= MAX_RATIO
         return (
             self.persona,
@@ -76,6 +85,8 @@ class Case:
             f"{raw50:.1f}",
             f"{raw95:.1f}",
             f"{ratio:.1f}×",
+            f"{orm95:.1f}",
+            f"{orm_ratio:.1f}×",
             str(len(self.page_ms)),
             str(self.page_queries),
             "是" if page95 <= TARGET_MS else "否",
@@ -91,6 +102,8 @@ HEADERS = (
     "SQL p50",
     "SQL p95",
     "页面/SQL(p95)",
+    "ORM p95",
+    "ORM/SQL(p95)",
     "次数",
     "查询数",
     "p95≤150ms",
@@ -191,6 +204,15 @@ def run_raw(case: Case) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def run_orm(case: Case, user: User) -> float:
+    """The page's selector alone (``person_list``): the same statements through the ORM."""
+    org = Org.objects.get(pk=int(case.params["org"])) if "org" in case.params else None
+    filters = PersonFilters(org=org, q=case.params.get("q", ""))
+    start = time.perf_counter()
+    person_list(user, filters)
+    return (time.perf_counter() - start) * 1000
+
+
 def explain(case: Case) -> list[str]:
     """The plans of the raw statements (EXPLAIN QUERY PLAN / EXPLAIN ANALYZE)."""
     prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ANALYZE "
@@ -285,9 +307,11 @@ def _measure(
             client.get(url, case.params)
             page = (time.perf_counter() - start) * 1000
             raw = run_raw(case)
+            orm = run_orm(case, users[username])
             if i >= warmup:
                 case.page_ms.append(page)
                 case.raw_ms.append(raw)
+                case.orm_ms.append(orm)
                 # A slow case stops at its time budget once it has a few samples.
                 if len(case.page_ms) >= MIN_RUNS and time.monotonic() - began > budget:
                     break

@@ -62,6 +62,7 @@ class Command(BaseCommand):
         out(
             "（耗时单位 ms；页面 = 完整请求：中间件、会话、权限范围、筛选栏与模板渲染；"
             "SQL = 页面在监察对象表上的取数语句（范围占比、当页行、封顶计数）手写后直接执行；"
+            "ORM = 同样的语句经查询函数 person_list 由 ORM 生成并执行；"
             "次数 = 实测次数，慢场景到时间上限即停。）"
         )
         bad = [c for c in cases if c.status != 200]
