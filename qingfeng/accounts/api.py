@@ -19,7 +19,7 @@ from ninja.security import HttpBearer
 from qingfeng.accounts import services
 from qingfeng.accounts.models import RoleGrant, User
 from qingfeng.accounts.roles import Cap
-from qingfeng.accounts.scope import has_cap
+from qingfeng.accounts.scope import has_cap, orgs_with
 from qingfeng.accounts.selectors import (
     filter_users,
     get_grant_for_user,
@@ -113,9 +113,10 @@ def _caller(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
-def _org(pk: int, field: str) -> Org:
-    """An org named by id in a request body; a missing one is a field error, not a 404."""
-    org = Org.objects.filter(pk=pk).first()
+def _org(actor: Any, pk: int, field: str) -> Org:
+    """An org named in a request body, looked up within the caller's ``user.manage`` scope:
+    a missing and an out-of-scope org give the same field error (nothing leaks)."""
+    org = orgs_with(actor, Cap.USER_MANAGE).filter(pk=pk).first()
     if org is None:
         raise ValidationError({field: "机构不在您的管辖范围内。"})
     return org
@@ -167,10 +168,10 @@ def user_create(request: HttpRequest, payload: UserCreateIn) -> Status[User]:
         username=payload.username,
         full_name=payload.full_name,
         phone=payload.phone,
-        org=_org(payload.org, "org"),
+        org=_org(actor, payload.org, "org"),
         password=payload.password,
         role=payload.role,
-        grant_org=_org(payload.grant_org, "grant_org"),
+        grant_org=_org(actor, payload.grant_org, "grant_org"),
         include_subtree=payload.include_subtree,
         request=request,
     )
@@ -186,7 +187,7 @@ def user_patch(request: HttpRequest, user_id: int, payload: UserPatchIn) -> User
         user=target,
         full_name=target.full_name if payload.full_name is None else payload.full_name,
         phone=target.phone if payload.phone is None else payload.phone,
-        org=target.org if payload.org is None else _org(payload.org, "org"),
+        org=target.org if payload.org is None else _org(actor, payload.org, "org"),
         is_active=target.is_active if payload.is_active is None else payload.is_active,
         request=request,
     )
@@ -202,7 +203,7 @@ def grant_add(request: HttpRequest, user_id: int, payload: GrantIn) -> Status[Ro
             actor=actor,
             user=target,
             role=payload.role,
-            org=_org(payload.org, "org"),
+            org=_org(actor, payload.org, "org"),
             include_subtree=payload.include_subtree,
             request=request,
         )

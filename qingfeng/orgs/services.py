@@ -60,7 +60,7 @@ def org_create(
     name: str,
     code: str,
     kind: str,
-    parent: Org | None,
+    parent: Org,
     sort_order: int = 0,
     function: str = "",
     has_supervision_office: bool = False,
@@ -69,9 +69,10 @@ def org_create(
     """Add a node under ``parent``; the actor needs ``org.manage`` on the parent.
 
     Kinds nest as DOMAIN.md §1 describes (county → departments/派驻组/townships → stations).
+    A top-level org has no parent to hold a grant on: it is made by ``manage.py bootstrap``.
     """
     _check_parent(kind, parent)
-    if parent is not None and not covers(actor, Cap.ORG_MANAGE, parent):
+    if not covers(actor, Cap.ORG_MANAGE, parent):
         raise ValidationError({"parent": "无权在该机构下新增"})
     if Org.objects.filter(code=code).exists():
         raise ValidationError({"code": f"机构代码“{code}”已存在"})
@@ -84,10 +85,10 @@ def org_create(
             sort_order=sort_order,
             function=function,
             has_supervision_office=has_supervision_office,
-            depth=(parent.depth + 1) if parent else 0,
+            depth=parent.depth + 1,
             path="",
         )
-        org.path = f"{parent.path if parent else '/'}{org.pk}/"
+        org.path = f"{parent.path}{org.pk}/"
         org.save(update_fields=["path"])
         record(
             action=Action.CREATE,

@@ -239,3 +239,28 @@ def test_openapi_documents_the_endpoints(county, login):
         "/api/users/{user_id}/grants/{grant_id}",
     } <= set(paths)
     assert paths["/api/users"]["get"]["summary"] == "用户列表（仅管辖范围内，可筛选）"
+
+
+def test_out_of_scope_org_in_body_reads_like_a_missing_one(county, login):
+    """A township secretary naming another township's station gets the same field error as
+    for an org id that does not exist."""
+    client = login("township_secretary")
+    body = {
+        "username": "probe",
+        "full_name": "探测",
+        "phone": "",
+        "password": "Probe-2026-xyz",
+        "role": "informant",
+        "include_subtree": False,
+    }
+    other = client.post(
+        "/api/users",
+        {**body, "org": county.station_b1.pk, "grant_org": county.station_b1.pk},
+        content_type="application/json",
+    )
+    missing = client.post(
+        "/api/users", {**body, "org": 999999, "grant_org": 999999}, content_type="application/json"
+    )
+    assert other.status_code == missing.status_code == 400
+    assert other.json() == missing.json()
+    assert other.json()["field"] == "org"
