@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "qingfeng.accounts",
     "qingfeng.audit",
     "qingfeng.workdays",
+    "qingfeng.intake",
+    "qingfeng.documents",
+    "qingfeng.cases",
     "qingfeng.demo",
 ]
 

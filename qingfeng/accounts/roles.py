@@ -22,6 +22,9 @@ class Cap(StrEnum):
     USER_MANAGE = "user.manage"
     AUDIT_VIEW = "audit.view"
     CALENDAR_MANAGE = "calendar.manage"
+    REPORT_VIEW = "report.view"
+    REPORT_HANDLE = "report.handle"
+    REPORT_IDENTITY = "report.identity"
 
 
 # Chinese names of the capabilities, for the roles page.
@@ -37,17 +40,26 @@ CAP_LABELS: dict[Cap, str] = {
     Cap.USER_MANAGE: "管理用户与授权",
     Cap.AUDIT_VIEW: "查看审计日志",
     Cap.CALENDAR_MANAGE: "维护工作日历",
+    Cap.REPORT_VIEW: "查看信访举报",
+    Cap.REPORT_HANDLE: "登记与办理信访举报",
+    Cap.REPORT_IDENTITY: "申请查看举报人身份",
 }
+
+_REPORT_CAPS = {Cap.REPORT_VIEW, Cap.REPORT_HANDLE, Cap.REPORT_IDENTITY}
 
 _OFFICER = {Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.STAFFING_VIEW}
 
 # code -> (Chinese name, capabilities, order)
 ROLE_DEFINITIONS: dict[str, tuple[str, frozenset[Cap], int]] = {
     "sysadmin": ("系统管理员", frozenset(Cap), 10),
-    "county_leader": ("委领导", frozenset(_OFFICER | {Cap.USER_VIEW}), 20),
-    "petition_officer": ("信访室干部", frozenset(_OFFICER), 30),
-    "case_mgmt_officer": ("案管室干部", frozenset(_OFFICER), 40),
-    "supervision_officer": ("监督检查/审查调查干部", frozenset(_OFFICER), 50),
+    "county_leader": (
+        "委领导",
+        frozenset(_OFFICER | {Cap.USER_VIEW, Cap.REPORT_VIEW, Cap.REPORT_IDENTITY}),
+        20,
+    ),
+    "petition_officer": ("信访室干部", frozenset(_OFFICER | _REPORT_CAPS), 30),
+    "case_mgmt_officer": ("案管室干部", frozenset(_OFFICER | {Cap.REPORT_VIEW}), 40),
+    "supervision_officer": ("监督检查/审查调查干部", frozenset(_OFFICER | {Cap.REPORT_VIEW}), 50),
     "trial_officer": ("审理室干部", frozenset(_OFFICER), 60),
     "auditor": ("安全审计员", frozenset({Cap.ORG_VIEW, Cap.USER_VIEW, Cap.AUDIT_VIEW}), 70),
     "township_secretary": (
@@ -61,10 +73,15 @@ ROLE_DEFINITIONS: dict[str, tuple[str, frozenset[Cap], int]] = {
                 Cap.USER_VIEW,
                 Cap.USER_MANAGE,
             }
+            | _REPORT_CAPS
         ),
         80,
     ),
-    "township_officer": ("乡镇纪检干部", frozenset(_OFFICER), 90),
+    "township_officer": (
+        "乡镇纪检干部",
+        frozenset(_OFFICER | {Cap.REPORT_VIEW, Cap.REPORT_HANDLE}),
+        90,
+    ),
     "station_head": ("联络站站长", frozenset({Cap.ORG_VIEW, Cap.PERSON_VIEW}), 100),
     "informant": ("信息员", frozenset({Cap.ORG_VIEW}), 110),
 }

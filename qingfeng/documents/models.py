@@ -1,0 +1,80 @@
+"""Issued documents (文书) and their numbers, DOMAIN.md §9.
+
+A number like 〔2026〕12号 is issued in order per issuing body, series and year, and never
+twice: ``NumberSequence`` rows are locked (``select_for_update``) while a number is taken,
+and ``Document`` holds a unique constraint on (org, series, year, seq) as the last guard.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qingfeng.orgs.models import Org
+
+
+class DocumentKind(models.TextChoices):
+    ACCEPT_NOTICE = "accept_notice", _("受理告知书")
+    RESULT_FEEDBACK = "result_feedback", _("处理结果反馈单")
+
+
+class NumberSequence(models.Model):
+    """The last number issued by ``org`` in ``series`` (e.g. "信告") for ``year``."""
+
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org", "series", "year"], name="number_sequence_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.year}: {self.last}"
+
+
+def document_path(instance: Document, filename: str) -> str:
+    return f"documents/{instance.org_id}/{instance.year}/{instance.kind}-{instance.seq}.docx"
+
+
+class Document(models.Model):
+    """One issued DOCX with its number, kept with the record it was made for."""
+
+    org = models.ForeignKey(
+        Org, verbose_name=_("发文机关"), on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("文书种类"), max_length=30, choices=DocumentKind.choices)
+    series = models.CharField(_("文号代字"), max_length=20)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    seq = models.PositiveIntegerField(_("序号"))
+    number = models.CharField(_("文号"), max_length=60)
+    title = models.CharField(_("标题"), max_length=200)
+    file = models.FileField(upload_to=document_path, max_length=200)
+    report = models.ForeignKey(
+        "intake.Report",
+        verbose_name=_("信访件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    issued_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("文书")
+        verbose_name_plural = _("文书")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "series", "year", "seq"], name="document_number_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
