@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from qingfeng.conftest_paths import ARTIFACTS
@@ -27,8 +28,22 @@ def pytest_configure(config: pytest.Config) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path) -> None:
+    """Uploaded evidence and issued documents go to a per-test folder, not var/media."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+
+
 @pytest.fixture
 def county(db) -> SmallCounty:
+    # The cache table is not flushed between tests: start each from empty rate limits.
+    cache.clear()
     return build_small_county()
 
 
@@ -97,4 +112,5 @@ def page(request: pytest.FixtureRequest, live_server, monkeypatch: pytest.Monkey
 @pytest.fixture
 def live_county(transactional_db) -> SmallCounty:
     """The small county for browser tests (the live server needs committed rows)."""
+    cache.clear()
     return build_small_county()

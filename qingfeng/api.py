@@ -17,8 +17,12 @@ from qingfeng.accounts.api import TokenAuth
 from qingfeng.accounts.api import router as accounts_router
 from qingfeng.audit.api import router as audit_router
 from qingfeng.core.api_errors import django_validation_errors, pydantic_errors
+from qingfeng.documents.api import router as documents_router
+from qingfeng.intake.api import router as intake_router
+from qingfeng.intake.api_lists import router as intake_lists_router
 from qingfeng.orgs.api import router as orgs_router
 from qingfeng.orgs.api_people import router as people_router
+from qingfeng.portal.api import router as public_router
 from qingfeng.workdays.api import router as workdays_router
 
 api = NinjaAPI(
@@ -35,6 +39,11 @@ api.add_router("/", orgs_router)
 api.add_router("/", people_router)
 api.add_router("/", audit_router)
 api.add_router("/", workdays_router)
+api.add_router("/", intake_router)
+api.add_router("/", intake_lists_router)
+api.add_router("/", documents_router)
+# The public report endpoints: no login (the router sets auth=None), DESIGN.md §4.
+api.add_router("/public/", public_router)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "qingfeng.intake",
     "qingfeng.documents",
     "qingfeng.cases",
+    "qingfeng.portal",
+    "qingfeng.reminders",
+    "django_tasks",
+    "django_tasks_db",
     "qingfeng.demo",
 ]
 
@@ -242,6 +246,48 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
+
+# --- Cache (rate limits of the public portal, challenge replay guard) -------------------------
+# Embedded mode shares one database table between the server's worker processes; a
+# deployment sets REDIS_URL.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "qingfeng_cache",
+        }
+    )
+}
+
+# --- Background tasks (django-tasks) ------------------------------------------------------
+# Embedded mode runs tasks in the request or command that enqueues them; production sets
+# TASKS_BACKEND=database and runs ``manage.py db_worker`` (rows claimed with SKIP LOCKED).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if os.environ.get("TASKS_BACKEND") == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+
+# --- Reminders ----------------------------------------------------------------------------
+# SMS gateway: a dotted path to a backend class; the default appends messages to a file.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "qingfeng.reminders.sms.FileBackend")
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms" / "outbox.log"))
+
+# --- Public portal ------------------------------------------------------------------------
+# Uploads: per file and per report; images are re-encoded, so their metadata is dropped.
+PORTAL_MAX_FILE_BYTES = env_int("PORTAL_MAX_FILE_BYTES", 10 * 1024 * 1024)
+PORTAL_MAX_FILES = env_int("PORTAL_MAX_FILES", 5)
+# Submissions per client per hour, and the proof-of-work challenge's difficulty.
+PORTAL_SUBMISSIONS_PER_HOUR = env_int("PORTAL_SUBMISSIONS_PER_HOUR", 5)
+PORTAL_CODE_TRIES_PER_HOUR = env_int("PORTAL_CODE_TRIES_PER_HOUR", 20)
+PORTAL_CHALLENGE_MAX_NUMBER = env_int("PORTAL_CHALLENGE_MAX_NUMBER", 50_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- API ----------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 20

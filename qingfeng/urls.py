@@ -8,5 +8,9 @@ urlpatterns = [
     path("orgs/", include("qingfeng.orgs.urls")),
     path("audit/", include("qingfeng.audit.urls")),
     path("calendar/", include("qingfeng.workdays.urls")),
+    path("reports/", include("qingfeng.intake.urls")),
+    path("documents/", include("qingfeng.documents.urls")),
+    path("reminders/", include("qingfeng.reminders.urls")),
+    path("portal/", include("qingfeng.portal.urls")),
     path("api/", api.urls),
 ]

@@ -30,7 +30,14 @@ class MenuGroup:
 
 
 MENU: list[MenuGroup] = [
-    MenuGroup("工作台", "house", [MenuItem("首页", "core:home", "speedometer2")]),
+    MenuGroup(
+        "工作台",
+        "house",
+        [
+            MenuItem("首页", "core:home", "speedometer2"),
+            MenuItem("我的提醒", "reminders:inbox", "bell"),
+        ],
+    ),
     MenuGroup(
         "组织机构",
         "diagram-3",
@@ -40,6 +47,16 @@ MENU: list[MenuGroup] = [
             MenuItem("被监督单位", "orgs:units", "building", Cap.ORG_VIEW),
             MenuItem("监察对象", "orgs:persons", "people", Cap.PERSON_VIEW),
             MenuItem("人员配备", "orgs:staffing", "person-badge", Cap.STAFFING_VIEW),
+        ],
+    ),
+    MenuGroup(
+        "信访举报",
+        "envelope-paper",
+        [
+            MenuItem("信访件", "intake:list", "inbox", Cap.REPORT_VIEW),
+            MenuItem("登记信访件", "intake:register", "pencil-square", Cap.REPORT_HANDLE),
+            MenuItem("检索", "intake:search", "search", Cap.REPORT_VIEW),
+            MenuItem("月度统计", "intake:stats", "table", Cap.REPORT_VIEW),
         ],
     ),
     MenuGroup(

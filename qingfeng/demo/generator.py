@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -50,13 +51,17 @@ class Scale:
     persons: int
     county_units: int  # 区直单位 per county (at most len(names.COUNTY_UNITS))
     fast: bool  # COPY on PostgreSQL, executemany on SQLite (province sizes)
+    # Reports (信访举报): through the services for the county, in bulk for the others.
+    reports: int = 0
 
 
 SCALES: dict[str, Scale] = {
-    "county": Scale("county", 0, 1, 12, 170, 3000, 70, fast=False),
-    "province": Scale("province", 16, 128, 1200, 26000, 1_000_000, 70, fast=True),
+    "county": Scale("county", 0, 1, 12, 170, 3000, 70, fast=False, reports=400),
+    "province": Scale(
+        "province", 16, 128, 1200, 26000, 1_000_000, 70, fast=True, reports=1_000_000
+    ),
     # Hidden, for tests: the province code path in a few hundred rows.
-    "tiny-province": Scale("tiny-province", 2, 4, 12, 40, 600, 8, fast=True),
+    "tiny-province": Scale("tiny-province", 2, 4, 12, 40, 600, 8, fast=True, reports=800),
 }
 
 # County commission departments: (name, code suffix, function).
@@ -622,8 +627,13 @@ def generate(
     seed: int = DEFAULT_SEED,
     progress: bool = False,
     log: Callable[[str], None] = lambda _msg: None,
+    reports: int | None = None,
 ) -> Result:
-    """Build the demo dataset in one transaction (DESIGN.md §5 sizes for ``province``)."""
+    """Build the demo dataset in one transaction (DESIGN.md §5 sizes for ``province``).
+
+    ``reports`` overrides the scale's number of reports (0: none).
+    """
+    n_reports = scale.reports if reports is None else reports
     rng = random.Random(seed)
     now = timezone.now()
     if connection.vendor == "sqlite":
@@ -693,6 +703,17 @@ def generate(
         writer.reset_sequences()
         assert plan.root is not None
         root = Org.objects.get(pk=plan.root.id)
+        began = time.monotonic()
+        if n_reports and not scale.fast:
+            counts["reports"] = _county_reports(root, seed, n_reports, writer)
+        elif n_reports:
+            from qingfeng.demo.bulk_reports import write_reports
+
+            counts["reports"] = write_reports(
+                plan=plan, seed=seed, count=n_reports, writer=writer, log=log
+            )
+        if n_reports:
+            log(f"信访举报 {counts['reports']} 件，用时 {time.monotonic() - began:.1f} 秒。")
         record(
             action=Action.CREATE,
             obj=root,
@@ -702,7 +723,31 @@ def generate(
             changes={"scale": scale.name, "seed": seed, **counts},
         )
     log("正在更新统计信息（ANALYZE）…")
-    analyze(
-        [m._meta.db_table for m in (Org, Unit, Person, StaffPost, PostHolder, CollaborationZone)]
-    )
+    tables = [
+        m._meta.db_table for m in (Org, Unit, Person, StaffPost, PostHolder, CollaborationZone)
+    ]
+    if n_reports:
+        from qingfeng.demo.bulk_reports import REPORT_TABLES
+
+        tables += REPORT_TABLES
+    analyze(tables)
     return Result(root=root, counts=counts, personas=personas)
+
+
+def _county_reports(root: Org, seed: int, count: int, writer: RowWriter) -> int:
+    """The county's reports through the intake services (``qingfeng.demo.reports``)."""
+    from tqdm import tqdm
+
+    from qingfeng.demo.reports import generate_county_reports
+
+    bar = tqdm(
+        total=count, desc="信访举报", unit="件", file=writer.stream,
+        disable=not writer.progress, mininterval=0.5, dynamic_ncols=True,
+    )  # fmt: skip
+    try:
+        made = generate_county_reports(
+            county=root, seed=seed, count=count, progress=lambda: bar.update()
+        )
+    finally:
+        bar.close()
+    return made["reports"]

@@ -53,6 +53,8 @@ class Document(models.Model):
     number = models.CharField(_("文号"), max_length=60)
     title = models.CharField(_("标题"), max_length=200)
     file = models.FileField(upload_to=document_path, max_length=200)
+    # The notice's paragraphs as plain text, for the public portal to show without a DOCX.
+    body_text = models.TextField(_("正文"), blank=True)
     report = models.ForeignKey(
         "intake.Report",
         verbose_name=_("信访件"),

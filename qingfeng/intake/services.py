@@ -305,13 +305,22 @@ def _send_up_about_head(report: Report, actor: Any) -> None:
 # -- steps -------------------------------------------------------------------------------
 
 
+def _may_handle(actor: Any, report: Report, cap: Cap = Cap.REPORT_HANDLE) -> bool:
+    """The holding body's handlers, and the handling department's, may act on a report."""
+    return covers(actor, cap, report.org) or (
+        report.handling_dept is not None and covers(actor, cap, report.handling_dept)
+    )
+
+
 def _lock(report: Report, action: Action, actor: Any) -> Report:
     """Re-read ``report`` under a row lock and check the actor and the step are allowed."""
-    locked = Report.objects.select_for_update().select_related("org").get(pk=report.pk)
+    locked = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("org", "handling_dept")
+        .get(pk=report.pk)
+    )
     step = STEPS[action]
-    if not covers(actor, step.cap, locked.org) and not (
-        locked.handling_dept is not None and covers(actor, step.cap, locked.handling_dept)
-    ):
+    if not _may_handle(actor, locked, step.cap):
         raise PermissionDenied("没有办理该信访件的权限")
     if not allowed(action, locked.status):
         raise ValidationError(f"信访件当前状态为“{locked.get_status_display()}”，不能{step.label}")
@@ -785,7 +794,7 @@ def post_message(
     from an officer who may handle it. A reporter's 补充材料 is marked as a supplement."""
     body = clean_text(body, field_name="body", label="留言内容", max_length=5000, required=True)
     from_reporter = actor is None
-    if not from_reporter and not covers(actor, Cap.REPORT_HANDLE, report.org):
+    if not from_reporter and not _may_handle(actor, report):
         raise PermissionDenied("没有办理该信访件的权限")
     if report.status in (Status.SENT_UP, Status.TRANSFERRED) and from_reporter:
         raise ValidationError("该件已转出本系统办理，无法在此留言")

@@ -53,8 +53,9 @@ STEPS: dict[Action, Step] = {
     Action.TRANSFER_OUT: Step(_("移交其他机关"), (Status.REGISTERED,), Status.TRANSFERRED),
     Action.ASSIGN: Step(_("交承办部门"), (Status.ACCEPTED, Status.ASSIGNED), Status.ASSIGNED),
     Action.MARK_REPEAT: Step(_("确认为重复件"), (Status.REGISTERED,), Status.REPEAT),
+    # Real-name reporters hear the outcome of registration either way (受理 or 不予受理).
     Action.NOTIFY_ACCEPTANCE: Step(
-        _("受理告知"), (Status.ACCEPTED, Status.ASSIGNED, Status.CLOSED), None
+        _("受理告知"), (Status.ACCEPTED, Status.ASSIGNED, Status.CLOSED, Status.REFUSED), None
     ),
     Action.CLOSE: Step(_("办结"), (Status.ACCEPTED, Status.ASSIGNED), Status.CLOSED),
     Action.RECORD_FEEDBACK: Step(_("结果反馈"), (Status.CLOSED,), Status.FEEDBACK_GIVEN),

@@ -21,7 +21,7 @@ class Command(BaseCommand):
     help = (
         "生成演示数据：默认一个县（12 个乡镇街道、约 170 个村社区、约 3000 名监察对象）；"
         "--scale province 生成全省规模数据"
-        "（约 1200 个乡镇、26000 个村、100 万监察对象）用于性能测试。"
+        "（约 1200 个乡镇、26000 个村、100 万监察对象、100 万件信访举报）用于性能测试。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,6 +36,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--if-empty", action="store_true", help="数据库已有机构数据时什么也不做"
+        )
+        parser.add_argument(
+            "--reports",
+            type=int,
+            default=None,
+            help="信访举报件数（默认：县 400 件，全省 100 万件；0 表示不生成）",
         )
         parser.add_argument("--print-logins", action="store_true", help="只打印演示账号表后退出")
 
@@ -62,6 +68,7 @@ class Command(BaseCommand):
             seed=opts["seed"],
             progress=verbose,
             log=self.stdout.write if verbose else _quiet,
+            reports=opts["reports"],
         )
         elapsed = time.monotonic() - started
         c = result.counts
@@ -69,7 +76,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"已生成 {result.root.name}：机构 {c['orgs']} 个，协作区 {c['zones']} 个，"
                 f"被监督单位 {c['units']} 个，监察对象 {c['persons']} 人，"
-                f"岗位 {c['posts']} 个（在岗 {c['holders']} 人），用时 {elapsed:.1f} 秒。"
+                f"岗位 {c['posts']} 个（在岗 {c['holders']} 人），"
+                f"信访举报 {c.get('reports', 0)} 件，用时 {elapsed:.1f} 秒。"
             )
         )
         self.stdout.write("")
