@@ -286,6 +286,9 @@ PORTAL_MAX_FILES = env_int("PORTAL_MAX_FILES", 5)
 PORTAL_SUBMISSIONS_PER_HOUR = env_int("PORTAL_SUBMISSIONS_PER_HOUR", 5)
 PORTAL_CODE_TRIES_PER_HOUR = env_int("PORTAL_CODE_TRIES_PER_HOUR", 20)
 PORTAL_CHALLENGE_MAX_NUMBER = env_int("PORTAL_CHALLENGE_MAX_NUMBER", 50_000)
+# Behind nginx every client shares the proxy's address: name the header the proxy sets
+# (e.g. HTTP_X_REAL_IP). Only for a proxy that overwrites it — clients can forge it.
+PORTAL_CLIENT_IP_HEADER = os.environ.get("PORTAL_CLIENT_IP_HEADER", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -135,10 +135,19 @@ def _limit(bucket: str) -> int:
     return int(settings.PORTAL_SUBMISSIONS_PER_HOUR) * 4
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address: from the header the trusted reverse proxy sets
+    (``PORTAL_CLIENT_IP_HEADER``, e.g. ``HTTP_X_REAL_IP``) or the socket peer."""
+    header = settings.PORTAL_CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        return str(request.META[header]).split(",")[0].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 def _client_key(request: HttpRequest, bucket: str) -> str:
     """A per-hour pseudonym of the client: HMAC(SECRET_KEY, hour + address), truncated."""
     hour = int(time.time()) // 3600
-    address = str(request.META.get("REMOTE_ADDR", ""))
+    address = client_address(request)
     mac = hmac.new(
         settings.SECRET_KEY.encode(), f"{hour}|{address}".encode(), hashlib.sha256
     ).hexdigest()[:24]

@@ -61,6 +61,44 @@ def test_letter_before_spring_festival_gets_clocks_on_the_calendar(county, offic
     assert "张举报" not in report.identity_enc
 
 
+@pytest.mark.parametrize(
+    ("received", "route_due", "notice_due"),
+    [
+        # Spring Festival 2026: off 02-15..02-23; Saturday 02-28 is a 调休 workday.
+        (dt.date(2026, 2, 13), dt.date(2026, 2, 27), dt.date(2026, 3, 12)),
+        (dt.date(2026, 2, 12), dt.date(2026, 2, 26), dt.date(2026, 3, 11)),
+        # National Day 2025: off 10-01..10-08; Saturday 10-11 is a 调休 workday.
+        (dt.date(2025, 9, 30), dt.date(2025, 10, 14), dt.date(2025, 10, 28)),
+        (dt.date(2025, 9, 29), dt.date(2025, 10, 13), dt.date(2025, 10, 27)),
+    ],
+)
+def test_clocks_skip_holidays_and_count_swapped_workdays(
+    county, officer, received, route_due, notice_due
+):
+    """5 and 15 working days (DOMAIN.md §2) from letters received just before a holiday."""
+    report = services.register_report(
+        actor=officer, org=county.county, data=real_name(received_on=received)
+    ).report
+    due = {c.kind: (c.due_on, c.provisional) for c in Clock.objects.filter(report=report)}
+    assert due == {
+        ClockKind.ROUTE: (route_due, False),
+        ClockKind.ACCEPT_NOTICE: (notice_due, False),
+    }
+
+
+def test_result_feedback_clock_runs_15_working_days_from_closing(county, officer):
+    from qingfeng.intake import clocks
+
+    report = services.register_report(actor=officer, org=county.county, data=real_name()).report
+    clock = clocks.start_clock(
+        report=report,
+        kind=ClockKind.RESULT_FEEDBACK,
+        org=county.county,
+        starts_on=dt.date(2025, 9, 30),
+    )
+    assert clock.due_on == dt.date(2025, 10, 28) and not clock.provisional
+
+
 def test_classify_accept_assign_creates_lead_and_meets_route_clock(county, officer):
     report = services.register_report(actor=officer, org=county.county, data=make_input()).report
     with pytest.raises(ValidationError):

@@ -293,3 +293,15 @@ def test_neither_ip_nor_code_in_any_table(public, county):
                 if CLIENT_IP in text or digits in text or code in text:
                     found.append(table)
     assert found == []
+
+
+def test_rate_limit_keys_on_the_proxy_header_when_configured(settings, rf):
+    from qingfeng.portal import guard
+
+    settings.PORTAL_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    one = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.1")
+    two = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.2")
+    assert guard.client_address(one) == "203.0.113.1"
+    assert guard._client_key(one, guard.SUBMIT) != guard._client_key(two, guard.SUBMIT)
+    settings.PORTAL_CLIENT_IP_HEADER = ""
+    assert guard.client_address(one) == "127.0.0.1"
