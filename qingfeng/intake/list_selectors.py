@@ -14,13 +14,14 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db.models import F, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from qingfeng.accounts.roles import Cap
 from qingfeng.accounts.scope import grants_with, minimal_grants, org_scope_q, subtree_q
+from qingfeng.core.paging import CappedPage
 from qingfeng.intake.models import Clock, Report, ReportClass
 from qingfeng.intake.selectors import reports_visible_to
 from qingfeng.orgs.models import Org, OrgKind
@@ -84,26 +85,7 @@ class ReportFilters:
         return out
 
 
-class ReportPage(NamedTuple):
-    """One page of the list. ``has_more``: more rows match than ``total`` (count capped)."""
-
-    rows: list[Report]
-    total: int
-    has_more: bool
-    page: int = 1
-    page_size: int = PAGE_SIZE
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.num_pages
+ReportPage = CappedPage[Report]
 
 
 def due_soon_until(today: dt.date, calendar: WorkCalendar | None = None) -> dt.date:

@@ -8,7 +8,7 @@ rows), so the list never counts the whole scope: it pages by ``-id`` on the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
@@ -21,6 +21,7 @@ from qingfeng.accounts.scope import (
     scoped,
     subtree_q,
 )
+from qingfeng.core.paging import CappedPage
 from qingfeng.orgs.models import Org, Person, Unit
 
 PAGE_SIZE = 20
@@ -45,26 +46,7 @@ class PersonFilters:
     page: int = 1
 
 
-class PersonPage(NamedTuple):
-    """One page of the list. ``has_more``: more rows match than ``total`` (count capped)."""
-
-    rows: list[Person]
-    total: int
-    has_more: bool
-    page: int = 1
-    page_size: int = PAGE_SIZE
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.num_pages
+PersonPage = CappedPage[Person]
 
 
 def _looks_like_id_number(q: str) -> bool:

@@ -40,7 +40,12 @@ def test_script_tags_render_as_text_on_staff_pages(page, live_county):
     services.post_message(report=report, body=f"请补充{SCRIPT}", actor=officer)
 
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     page.goto("/accounts/login/")
     page.fill("#id_username", "xinfang")
     page.fill("#id_password", PASSWORD)
