@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
+from ninja import Status as Reply
 from pydantic import Field
 
 from qingfeng.intake import api as intake_api
@@ -268,8 +269,8 @@ def my_notices(request: HttpRequest, page: int = 1) -> dict[str, Any]:
 
 
 @router.post("/reminders/{int:notice_id}/read", response={204: None}, summary="将提醒标为已读")
-def read_notice(request: HttpRequest, notice_id: int) -> tuple[int, None]:
+def read_notice(request: HttpRequest, notice_id: int) -> Reply[None]:
     user = request.auth  # type: ignore[attr-defined]
     if not mark_read(user=user, notice_id=notice_id):
         raise Http404
-    return 204, None
+    return Reply(204, None)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -184,7 +184,7 @@ def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
 
 
 @router.post("/persons", response={201: PersonOut}, summary="新增监察对象")
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     if not has_cap(user, Cap.PERSON_MANAGE):
         raise Http404
@@ -201,7 +201,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[st
         is_active=payload.is_active,
         request=request,
     )
-    return 201, _out(person, full=True)
+    return Status(201, _out(person, full=True))
 
 
 @router.patch("/persons/{int:person_id}", response=PersonOut, summary="修改监察对象")
@@ -217,7 +217,7 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) ->
     return _out(person, full=True)
 
 
-def _import(request: HttpRequest, kind: str, file: UploadedFile) -> tuple[int, dict[str, Any]]:
+def _import(request: HttpRequest, kind: str, file: UploadedFile) -> Status[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     if not has_cap(user, imports.KINDS[kind].cap):
         raise Http404
@@ -227,12 +227,15 @@ def _import(request: HttpRequest, kind: str, file: UploadedFile) -> tuple[int, d
         )
     except imports.ImportRejected as exc:
         problems = exc.problems
-        return 400, {
-            "detail": f"发现 {len(problems)} 个问题，未导入任何数据",
-            "errors": [p.as_dict() for p in problems[:1000]],
-            "total": len(problems),
-        }
-    return 200, {"imported": count}
+        return Status(
+            400,
+            {
+                "detail": f"发现 {len(problems)} 个问题，未导入任何数据",
+                "errors": [p.as_dict() for p in problems[:1000]],
+                "total": len(problems),
+            },
+        )
+    return Status(200, {"imported": count})
 
 
 @router.post(
@@ -240,7 +243,7 @@ def _import(request: HttpRequest, kind: str, file: UploadedFile) -> tuple[int, d
     response={200: ImportOut, 400: ImportErrorOut},
     summary="Excel导入被监督单位（全部通过才导入）",
 )
-def import_units(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+def import_units(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     return _import(request, imports.KIND_UNITS, file)
 
 
@@ -249,5 +252,5 @@ def import_units(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, d
     response={200: ImportOut, 400: ImportErrorOut},
     summary="Excel导入监察对象（全部通过才导入）",
 )
-def import_persons(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+def import_persons(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     return _import(request, imports.KIND_PERSONS, file)
