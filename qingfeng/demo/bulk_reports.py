@@ -163,6 +163,7 @@ class ReportFactory:
         self.rng = random.Random(0)
         self.today = today
         self.now = timezone.now()
+        self.tz = timezone.get_current_timezone()
         self.days = Days()
         # Load every calendar year the clocks can touch now: workers never query.
         self.days.cal.ensure(
@@ -226,7 +227,7 @@ class ReportFactory:
         return self.today - dt.timedelta(days=age)
 
     def at(self, day: dt.date) -> dt.datetime:
-        moment = dt.datetime.combine(day, dt.time(9), tzinfo=timezone.get_current_timezone())
+        moment = dt.datetime.combine(day, dt.time(9), tzinfo=self.tz)
         return min(moment + dt.timedelta(minutes=self.rng.randint(0, 480)), self.now)
 
     def make(
@@ -439,7 +440,7 @@ def _no_queries(*_args: Any) -> None:
 def _worker_init() -> None:
     assert _SHARED is not None
     # The parent's connection is inherited across fork: make sure nothing here uses it.
-    _SHARED[0].days.cal._load_days = _no_queries  # type: ignore[method-assign]
+    _SHARED[0].days.cal._load_days = _no_queries  # type: ignore[method-assign,assignment]
 
 
 def _work(spec: tuple[int, int, int]) -> Chunk:

@@ -69,6 +69,7 @@ class ReportPageOut(Schema):
 class SearchOut(Schema):
     items: list[ReportRowOut]
     total: int
+    has_more: bool = Field(False, description="命中超过 total（计数封顶）")
     page: int
     num_pages: int
 
@@ -199,19 +200,19 @@ def list_reports(
 
 @router.get("/reports/search", response=SearchOut, summary="信访件全文检索（每页20件，含总数）")
 def search(request: HttpRequest, q: str, page: int = 1) -> dict[str, Any]:
-    from qingfeng.intake.search import search_reports
+    from qingfeng.intake.search import search_page
 
     user = request.auth  # type: ignore[attr-defined]
     q = q.strip()[:50]
     if not q:
         raise ValidationError({"q": "请输入检索词"})
     page = max(1, page)
-    rows, total = search_reports(
-        user, q, limit=SEARCH_PAGE_SIZE, offset=(page - 1) * SEARCH_PAGE_SIZE
-    )
+    found = search_page(user, q, limit=SEARCH_PAGE_SIZE, offset=(page - 1) * SEARCH_PAGE_SIZE)
+    total = found.total
     return {
-        "items": [_row(r) for r in ls.attach_row_data(list(rows))],
+        "items": [_row(r) for r in ls.attach_row_data(found.rows)],
         "total": total,
+        "has_more": found.has_more,
         "page": page,
         "num_pages": max(1, -(-total // SEARCH_PAGE_SIZE)),
     }

@@ -32,6 +32,7 @@ import numpy.typing as npt
 from django.db import connection
 
 from qingfeng.intake.models import RepeatCandidate, Report, ReportSubject, Signature
+from qingfeng.intake.search import nfkc
 
 SHINGLE = 3
 BANDS = 16
@@ -65,20 +66,24 @@ _MIX2 = np.uint64(0x94D049BB133111EB)
 
 def normalise(text: str) -> str:
     """NFKC, lower case, without whitespace, punctuation or symbols."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
+    return _DROP.sub("", nfkc(text).lower())
 
 
-def shingles(text: str) -> Shingles:
-    """The sorted distinct 3-character shingles of ``normalise(text)``, as 63-bit integers
-    (three 21-bit code points); a text shorter than 3 characters is one shingle."""
+def _packed(text: str) -> Shingles:
+    """Every 3-character shingle of ``normalise(text)`` (repeats included), as 63-bit
+    integers (three 21-bit code points); a text shorter than 3 characters is one shingle."""
     norm = normalise(text)
     if not norm:
         return np.empty(0, dtype=np.uint64)
     cps = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(cps) < SHINGLE:
         cps = np.concatenate([cps, np.zeros(SHINGLE - len(cps), dtype=np.uint64)])
-    packed = (cps[:-2] << np.uint64(42)) | (cps[1:-1] << np.uint64(21)) | cps[2:]
-    return np.unique(packed)
+    return (cps[:-2] << np.uint64(42)) | (cps[1:-1] << np.uint64(21)) | cps[2:]
+
+
+def shingles(text: str) -> Shingles:
+    """The sorted distinct 3-character shingles of ``normalise(text)`` (see ``_packed``)."""
+    return np.unique(_packed(text))
 
 
 def minhash(sh: Shingles) -> npt.NDArray[np.uint64]:
@@ -103,11 +108,16 @@ def bands_of(sh: Shingles, key: str) -> list[int]:
     """
     if not len(sh) or not key:
         return []
-    sig = minhash(sh)
-    salt = key.encode()
+    return _bands(minhash(sh).tobytes(), key.encode())
+
+
+_BAND_BYTES = ROWS * 8
+
+
+def _bands(raw: bytes, salt: bytes) -> list[int]:
     out = []
-    for band in range(BANDS):
-        chunk = sig[band * ROWS : (band + 1) * ROWS].tobytes()
+    for start in range(0, BANDS * _BAND_BYTES, _BAND_BYTES):
+        chunk = raw[start : start + _BAND_BYTES]
         digest = hashlib.blake2b(chunk + salt, digest_size=8, person=b"qf-band").digest()
         out.append(int.from_bytes(digest, "little", signed=True))
     return out
@@ -144,8 +154,12 @@ def signature_rows(
     keys = subject_keys(subjects)
     if not keys:
         return []
-    sh = shingles(signature_text(title, content))
-    return [(band, h) for key in keys for band, h in enumerate(bands_of(sh, key))]
+    # The minimum over a multiset is the minimum over its set: no need to deduplicate.
+    sh = _packed(signature_text(title, content))
+    if not len(sh):
+        return []
+    raw = minhash(sh).tobytes()
+    return [(band, h) for key in keys for band, h in enumerate(_bands(raw, key.encode()))]
 
 
 def similarity(a: Shingles, b: Shingles) -> float:

@@ -22,10 +22,15 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import connection as default_connection
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from qingfeng.accounts.roles import Cap
+from qingfeng.accounts.scope import grants_with, minimal_grants, subtree_q
+from qingfeng.core.paging import CappedPage
 from qingfeng.intake.models import Report
 from qingfeng.intake.selectors import reports_visible_to
+from qingfeng.orgs.models import Org
 
 # The index tables (migration 0002); their names are written out in the SQL below.
 FTS_TABLE = "intake_report_fts"
@@ -39,28 +44,44 @@ _RUN_BREAK = "\u3007"
 # A query is cut to this many characters and terms: a search box, not a document.
 QUERY_MAX_CHARS = 100
 QUERY_MAX_TERMS = 8
+# Matches are counted up to this many ("10000+"), as persons are (orgs.people_selectors).
+COUNT_CAP = 10_000
+
+
+# The full-width punctuation of Chinese text and the ideographic space, replaced as NFKC
+# replaces them. That leaves most Chinese text already in NFKC, which ``is_normalized``
+# confirms far faster than ``normalize`` rewrites it; the result is NFKC either way.
+_FULL_WIDTH = tuple((c, unicodedata.normalize("NFKC", c)) for c in "，！？：；（）\u3000")
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, faster for typical Chinese text."""
+    for wide, narrow in _FULL_WIDTH:
+        text = text.replace(wide, narrow)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text)
 
 
 def _normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    return nfkc(text).lower()
 
 
 def tokens_for(text: str) -> str:
     """The space-joined search tokens of ``text``: CJK bigrams in order, then the distinct
     CJK characters, and ASCII words."""
     out: list[str] = []
-    chars: dict[str, None] = {}
-    for match in _TOKENS.finditer(_normalise(text)):
-        run, word = match.groups()
+    runs: list[str] = []
+    for run, word in _TOKENS.findall(_normalise(text)):
         if word:
             out.append(word)
             continue
-        chars.update(dict.fromkeys(run))
+        runs.append(run)
         if len(run) > 1:
             if out:
                 out.append(_RUN_BREAK)
-            out.extend(run[i : i + 2] for i in range(len(run) - 1))
-    out.extend(chars)
+            out += map(str.__add__, run, run[1:])
+    out += dict.fromkeys("".join(runs))
     return " ".join(out)
 
 
@@ -254,22 +275,147 @@ def search_reports(
     user: Any, q: str, *, limit: int = 20, offset: int = 0
 ) -> tuple[list[Report], int]:
     """One page of the reports the user may see whose text contains every term of ``q``,
-    newest first, with the total.
+    newest first, with the total — capped at ``COUNT_CAP`` (see ``search_page``)."""
+    page = search_page(user, q, limit=limit, offset=offset)
+    return page.rows, page.total
+
+
+def search_page(user: Any, q: str, *, limit: int = 20, offset: int = 0) -> CappedPage[Report]:
+    """One page of the reports the user may see whose text contains every term of ``q``,
+    newest first (received date, then id), with the number of matches up to ``COUNT_CAP``.
 
     Scope is part of the same SQL (DESIGN.md §3); each whitespace-separated term must occur
-    as written in the title, content, or a reported person's name, unit or post.
+    as written in the title, content, or a reported person's name, unit or post. Like the
+    person list (``orgs.people_selectors.COUNT_CAP``), a very common term is counted only
+    up to ``COUNT_CAP`` ("10000+"), so the cost of a page stays bounded at 1M reports:
+
+    - a scope over the whole tree counts by walking the matches and checking each against
+      the scope, stopping at ``COUNT_CAP + 1``; up to the cap its page sorts the matches,
+      over it (a common term) it walks the received-date index newest first and stops at
+      the page's last row;
+    - a narrower scope reads its matching reports' (date, id) pairs from its own side (its
+      bodies' reports) — at most ``COUNT_CAP + 1`` — and sorts them here.
     """
     ids = matching_ids_sql(q)
-    if ids is None:
-        return [], 0
-    qs = reports_visible_to(user).filter(id__in=ids)
-    total = qs.count()
-    if not total or offset >= total:
-        return [], total
-    # Sort the matching ids alone (the scope-covering index holds received_on), then
-    # fetch the page's rows: the sorter never carries report texts.
-    page_ids = list(
-        qs.order_by("-received_on", "-id").values_list("id", flat=True)[offset : offset + limit]
-    )
+    scoped = reports_visible_to(user)
+    number = offset // max(1, limit) + 1
+
+    def page(rows: list[Report], n: int) -> CappedPage[Report]:
+        return CappedPage(rows, min(n, COUNT_CAP), n > COUNT_CAP, number, limit)
+
+    if ids is None or scoped.query.is_empty():
+        return page([], 0)
+    stop = offset + limit
+    if _is_wide(user):
+        n = _capped_count_wide(scoped, q)
+        if not n or offset >= n:
+            return page([], n)
+        if n <= COUNT_CAP:  # few enough to sort here: read them from the match list
+            found = scoped.filter(id__in=ids).order_by().values_list("received_on", "id")
+            page_ids = [pk for _day, pk in sorted(found, reverse=True)[offset:stop]]
+        else:  # common: walk the date index, stop at the page's last row
+            newest = _newest_first(scoped, ids, q)
+            page_ids = list(newest.values_list("id", flat=True)[offset:stop])
+    else:
+        narrow = _from_scope(user, scoped, ids, q)
+        pairs = list(narrow.order_by().values_list("received_on", "id")[: COUNT_CAP + 1])
+        n = len(pairs)
+        if n <= COUNT_CAP:
+            pairs.sort(reverse=True)
+            page_ids = [pk for _day, pk in pairs[offset:stop]]
+        else:  # more than the cap in a narrow scope (a city): sort them in the database
+            page_ids = list(
+                narrow.order_by("-received_on", "-id").values_list("id", flat=True)[offset:stop]
+            )
     rows = Report.objects.select_related("org").in_bulk(page_ids)
-    return [rows[pk] for pk in page_ids], total
+    return page([rows[pk] for pk in page_ids], n)
+
+
+def _not_driving(ids: RawSQL) -> RawSQL:
+    """``id IN (matches)`` written so SQLite's planner never drives the query from the
+    match list (unary ``+`` hides the column from index selection)."""
+    sql = f"+intake_report.id IN ({ids.sql})"
+    return RawSQL(sql, ids.params, output_field=BooleanField())  # noqa: S611 (placeholders)
+
+
+def _pg_probe(q: str) -> RawSQL:
+    """Whether this report's tsvector matches ``q``, as a scalar subquery: PostgreSQL never
+    turns it into a join, so each report read is tested on its own (one primary-key probe)
+    instead of every match being read and checked."""
+    return RawSQL(
+        "(SELECT s.tokens @@ %s::tsquery FROM intake_report_search s "
+        "WHERE s.report_id = intake_report.id)",
+        [tsquery(query_parts(q))],
+        output_field=BooleanField(),
+    )
+
+
+def _scope_orgs_q(user: Any) -> Q:
+    q = Q()
+    for g in minimal_grants(grants_with(user, Cap.REPORT_VIEW)):
+        q |= subtree_q(g.path) if g.subtree else Q(pk=g.org_id)
+    return q
+
+
+def _from_scope(user: Any, scoped: QuerySet[Report], ids: RawSQL, q: str) -> QuerySet[Report]:
+    """The scope's matches read from the scope's side (narrow scopes): the reports held or
+    handled by the scope's bodies through the org and handling-department indexes (a
+    redundant filter the planner can drive from), each tested against the match list."""
+    orgs: Any = Org.objects.filter(_scope_orgs_q(user)).values("pk")
+    if default_connection.vendor == "postgresql":
+        # PostgreSQL turns "IN (subquery)" under OR into a filter over every report; a
+        # list of ids gives it a BitmapOr of the two indexes.
+        orgs = list(orgs.values_list("pk", flat=True))
+    mine = scoped.filter(Q(org_id__in=orgs) | Q(handling_dept_id__in=orgs))
+    if default_connection.vendor == "postgresql":
+        # A scalar subquery is never turned into a join: each of the scope's reports has
+        # its own tsvector tested, instead of every match being checked against the scope.
+        return mine.filter(_pg_probe(q))
+    return mine.filter(_not_driving(ids))
+
+
+def _newest_first(scoped: QuerySet[Report], ids: RawSQL, q: str) -> QuerySet[Report]:
+    """The scope's matches by received date, read along the date index (wide scopes).
+
+    On SQLite the match test is written ``+id IN (…)`` so the planner cannot drive the
+    query from the match list (and sort all of it); it walks ``report_recv`` newest first
+    and stops at the page's last row.
+    """
+    if default_connection.vendor == "postgresql":
+        return scoped.filter(_pg_probe(q)).order_by("-received_on", "-id")
+    return scoped.filter(_not_driving(ids)).order_by("-received_on", "-id")
+
+
+def _is_wide(user: Any) -> bool:
+    """Whether the user's scope is the whole tree (a subtree grant at its root): then every
+    match is likely in scope and the plans that walk the matches or the date index stop
+    early. Decided from the grants alone — no query."""
+    return any(
+        g.subtree and g.path.count("/") == 2
+        for g in minimal_grants(grants_with(user, Cap.REPORT_VIEW))
+    )
+
+
+def _capped_count_wide(scoped: QuerySet[Report], q: str) -> int:
+    """Matches within ``scoped`` up to ``COUNT_CAP + 1``, walking the index's matches
+    (each one probe of the report and its bodies) and stopping at the cap."""
+    parts = query_parts(q)
+    if default_connection.vendor == "postgresql":
+        base = "SELECT report_id AS mid FROM intake_report_search WHERE tokens @@ %s::tsquery"
+        param = tsquery(parts)
+    else:
+        base = "SELECT rowid AS mid FROM intake_report_fts WHERE intake_report_fts MATCH %s"
+        param = fts5_query(parts)
+    # The scope check for one match: the ORM's own scope SQL, correlated on m.mid, as a
+    # scalar subquery (at most one row) so that no planner turns it into a join over the
+    # whole scope.
+    probe = scoped.filter(id=RawSQL("m.mid", [])).order_by().values("id")
+    probe_sql, probe_params = probe.query.sql_with_params()
+    sql = (
+        f"SELECT COUNT(*) FROM (SELECT m.mid FROM ({base}) m "  # noqa: S608 (ORM SQL)
+        f"WHERE ({probe_sql}) IS NOT NULL LIMIT %s) c"
+    )
+    with default_connection.cursor() as cursor:
+        cursor.execute(sql, [param, *probe_params, COUNT_CAP + 1])
+        row = cursor.fetchone()
+    return int(row[0])

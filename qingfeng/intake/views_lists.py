@@ -203,7 +203,7 @@ def _export_detail(what: str, count: int, truncated: bool, filters: dict[str, An
 def search_view(request: HttpRequest) -> HttpResponse:
     """Full-text search over report text and reported persons, 20 a page with the total."""
     _require_view(request)
-    from qingfeng.intake.search import search_reports
+    from qingfeng.intake.search import search_page
 
     q = request.GET.get("q", "").strip()[:SEARCH_Q_MAX]
     raw_page = request.GET.get("page", "1")
@@ -211,11 +211,12 @@ def search_view(request: HttpRequest) -> HttpResponse:
     page = min(max(1, page), SEARCH_MAX_PAGES)
     results: list[Any] = []
     total = 0
+    has_more = False
     if q:
-        results, total = search_reports(
+        found = search_page(
             request.user, q, limit=SEARCH_PAGE_SIZE, offset=(page - 1) * SEARCH_PAGE_SIZE
         )
-        results = ls.attach_row_data(results)
+        results, total, has_more = ls.attach_row_data(found.rows), found.total, found.has_more
     num_pages = max(1, min(SEARCH_MAX_PAGES, -(-total // SEARCH_PAGE_SIZE)))
     return render(
         request,
@@ -224,6 +225,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "q": q,
             "results": results,
             "total": total,
+            "has_more": has_more,
             "page": page,
             "num_pages": num_pages,
             "has_previous": page > 1,

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from collections import Counter
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -142,7 +143,7 @@ def test_parallel_load_is_deterministic_and_rebuilds_indexes(fast_hashing, monke
     monkeypatch.setattr(bulk_reports, "CHUNK", 150)
     monkeypatch.setattr(bulk_reports, "PARALLEL_FROM", 1)
     monkeypatch.setattr(bulk_reports, "REBUILD_FROM", 0)
-    seen: dict[str, object] = {}
+    seen: dict[str, Any] = {}
     original = bulk_reports.write_reports
 
     def spy(**kwargs):

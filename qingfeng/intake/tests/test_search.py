@@ -14,6 +14,7 @@ from qingfeng.intake import search, services
 from qingfeng.intake.identity import Identity
 from qingfeng.intake.models import Channel, Report, ReportSubject
 from qingfeng.intake.repeat_eval import generate
+from qingfeng.intake.selectors import reports_visible_to
 
 QUERIES = (
     "低保", "吃喝", "王", "李", "村民", "补偿款", "宅基地", "福满楼", "低保 吃喝", "书记",
@@ -101,6 +102,30 @@ def test_first_page_newest_first_with_total(county: Any, corpus: list[Report]) -
     assert [r.pk for r in page] == expected[:20]
     second, total2 = search.search_reports(admin, "村民", limit=20, offset=20)
     assert total2 == total and [r.pk for r in second] == expected[20:40]
+
+
+@pytest.mark.parametrize("persona", ["sysadmin", "township_secretary", "other_officer"])
+def test_common_terms_are_counted_up_to_the_cap(
+    county: Any, corpus: list[Report], persona: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over the cap the total stops at it ("10000+") and the pages stay newest first, on
+    both plans (whole tree: sysadmin; narrower scopes: the townships)."""
+    user = county.users[persona]
+    scope = set(reports_visible_to(user).values_list("pk", flat=True))
+    expected = list(
+        Report.objects.filter(pk__in=like_ids("村民") & scope)
+        .order_by("-received_on", "-id")
+        .values_list("pk", flat=True)
+    )
+    assert len(expected) > 12
+    monkeypatch.setattr(search, "COUNT_CAP", 10)
+    page = search.search_page(user, "村民", limit=4, offset=4)
+    assert (page.total, page.has_more) == (10, True)
+    assert [r.pk for r in page.rows] == expected[4:8]
+    monkeypatch.setattr(search, "COUNT_CAP", len(expected))
+    page = search.search_page(user, "村民", limit=50)
+    assert (page.total, page.has_more) == (len(expected), False)
+    assert [r.pk for r in page.rows] == expected[:50]
 
 
 def test_scope_is_in_the_query(
