@@ -15,7 +15,7 @@ from django.utils import timezone
 from qingfeng.accounts.roles import Cap
 from qingfeng.accounts.scope import orgs_with
 from qingfeng.core.forms import StyledForm
-from qingfeng.intake import services
+from qingfeng.intake import services, validation
 from qingfeng.intake.identity import Identity
 from qingfeng.intake.models import Channel, ProblemCategory, RefuseReason, Report, ReportClass
 from qingfeng.orgs.models import Org, Person
@@ -119,7 +119,7 @@ class RegisterForm(StyledForm):
             if first is not None:
                 self.initial.setdefault("org", first.pk)
         self.fields["received_on"].widget.attrs["max"] = timezone.localdate().isoformat()
-        self.fields["title"].widget.attrs["maxlength"] = services.TITLE_MAX
+        self.fields["title"].widget.attrs["maxlength"] = validation.TITLE_MAX
         self.fields["evidence"].widget.attrs.update({"class": "form-control", "multiple": True})
 
     def identity(self) -> Identity:
@@ -165,8 +165,8 @@ class BaseSubjectFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         if any(self.errors):
             return
         filled = [f for f in self.forms if not f.is_blank()]
-        if len(filled) > services.SUBJECTS_MAX:
-            raise ValidationError(f"被反映人最多{services.SUBJECTS_MAX}名，请分件反映")
+        if len(filled) > validation.SUBJECTS_MAX:
+            raise ValidationError(f"被反映人最多{validation.SUBJECTS_MAX}名，请分件反映")
 
     def subject_inputs(self) -> tuple[list[services.SubjectInput], list[SubjectForm]]:
         """The filled rows as service input, and the form behind each (for errors)."""
@@ -188,7 +188,7 @@ SubjectFormSet = forms.formset_factory(
     SubjectForm,
     formset=BaseSubjectFormSet,
     extra=1,
-    max_num=services.SUBJECTS_MAX,
+    max_num=validation.SUBJECTS_MAX,
     absolute_max=50,
 )
 
