@@ -19,13 +19,22 @@ from qingfeng.portal.tests.helpers import ID_NUMBER, jpeg_bytes
 pytestmark = pytest.mark.browser
 
 
-def run_action(page, name: str) -> None:
-    """Open the action's panel on the detail page and submit its form."""
+def open_action(page, name: str) -> None:
+    """Open the action's panel on the detail page."""
     page.click(f'[data-bs-target="#qf-action-{name}"]')
-    panel = page.locator(f"#qf-action-{name}")
-    panel.wait_for(state="visible")
-    panel.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    page.locator(f"#qf-action-{name}").wait_for(state="visible")
+
+
+def submit_action(page, name: str) -> None:
+    """Submit the open panel's form and wait for the page the server answers with."""
+    with page.expect_navigation():
+        page.locator(f"#qf-action-{name} button[type=submit]").click()
+    page.wait_for_selector("#qf-report-header")
+
+
+def run_action(page, name: str) -> None:
+    open_action(page, name)
+    submit_action(page, name)
 
 
 def look_up(page, code: str) -> None:
@@ -81,15 +90,13 @@ def test_report_from_phone_to_acceptance_notice_and_identity_view(
     assert "实名 — 身份信息已保护" in officer.inner_text("#qf-report-identity")
     assert "张举报" not in officer.content()
 
-    officer.click('[data-bs-target="#qf-action-classify"]')
+    open_action(officer, "classify")
     officer.select_option("#id_classify-klass", "accusation")
-    officer.locator("#qf-action-classify button[type=submit]").click()
-    officer.wait_for_load_state()
+    submit_action(officer, "classify")
     run_action(officer, "accept")
-    officer.click('[data-bs-target="#qf-action-assign"]')
+    open_action(officer, "assign")
     officer.select_option("#id_assign-department", str(county.petition_dept.pk))
-    officer.locator("#qf-action-assign button[type=submit]").click()
-    officer.wait_for_load_state()
+    submit_action(officer, "assign")
     run_action(officer, "notify_acceptance")
     report.refresh_from_db()
     assert report.status == Status.ASSIGNED and report.accept_notice_on is not None
