@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from qingfeng.conftest_paths import ARTIFACTS
 from qingfeng.core.testing import PASSWORD
@@ -20,21 +21,15 @@ pytestmark = pytest.mark.browser
 
 
 def open_action(page, name: str) -> None:
-    """Open the action's panel on the detail page."""
+    """Open the action's panel on the detail page and wait until it has finished opening."""
     page.click(f'[data-bs-target="#qf-action-{name}"]')
-    page.locator(f"#qf-action-{name}").wait_for(state="visible")
+    page.wait_for_selector(f"#qf-action-{name}.collapse.show")
 
 
-def submit_action(page, name: str) -> None:
-    """Submit the open panel's form and wait for the page the server answers with."""
-    with page.expect_navigation():
-        page.locator(f"#qf-action-{name} button[type=submit]").click()
-    page.wait_for_selector("#qf-report-header")
-
-
-def run_action(page, name: str) -> None:
-    open_action(page, name)
-    submit_action(page, name)
+def submit_action(page, name: str, done: str, where: str = "#qf-report-header") -> None:
+    """Submit the open panel's form and wait until the page shows the step's effect."""
+    page.locator(f"#qf-action-{name} button[type=submit]").click()
+    expect(page.locator(where)).to_contain_text(done, timeout=30_000)
 
 
 def look_up(page, code: str) -> None:
@@ -92,12 +87,14 @@ def test_report_from_phone_to_acceptance_notice_and_identity_view(
 
     open_action(officer, "classify")
     officer.select_option("#id_classify-klass", "accusation")
-    submit_action(officer, "classify")
-    run_action(officer, "accept")
+    submit_action(officer, "classify", "分类", "#qf-report-timeline")
+    open_action(officer, "accept")
+    submit_action(officer, "accept", "已受理")
     open_action(officer, "assign")
     officer.select_option("#id_assign-department", str(county.petition_dept.pk))
-    submit_action(officer, "assign")
-    run_action(officer, "notify_acceptance")
+    submit_action(officer, "assign", "承办中")
+    open_action(officer, "notify_acceptance")
+    submit_action(officer, "notify_acceptance", "受理告知书", "#qf-report-documents")
     report.refresh_from_db()
     assert report.status == Status.ASSIGNED and report.accept_notice_on is not None
     assert "受理告知书" in officer.inner_text("#qf-report-documents")
