@@ -6,6 +6,7 @@ Errors are JSON ``{"detail": <Chinese message>, "field": <field or null>, "error
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -15,7 +16,9 @@ from ninja.security import django_auth
 
 from qingfeng.accounts.api import TokenAuth
 from qingfeng.accounts.api import router as accounts_router
+from qingfeng.approvals.api import router as approvals_router
 from qingfeng.audit.api import router as audit_router
+from qingfeng.cases.api import router as cases_router
 from qingfeng.core.api_errors import django_validation_errors, pydantic_errors
 from qingfeng.documents.api import router as documents_router
 from qingfeng.intake.api import router as intake_router
@@ -42,6 +45,8 @@ api.add_router("/", workdays_router)
 api.add_router("/", intake_router)
 api.add_router("/", intake_lists_router)
 api.add_router("/", documents_router)
+api.add_router("/", cases_router)
+api.add_router("/", approvals_router)
 # The public report endpoints: no login (the router sets auth=None), DESIGN.md §4.
 api.add_router("/public/", public_router)
 
@@ -54,6 +59,13 @@ def on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 @api.exception_handler(DjangoValidationError)
 def on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     return api.create_response(request, django_validation_errors(exc), status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": str(exc) or "没有权限", "field": None}, status=403
+    )
 
 
 @api.exception_handler(Http404)

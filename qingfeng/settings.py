@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "qingfeng.intake",
     "qingfeng.documents",
     "qingfeng.cases",
+    "qingfeng.approvals",
     "qingfeng.portal",
     "qingfeng.reminders",
     "django_tasks",

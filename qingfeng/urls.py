@@ -10,6 +10,8 @@ urlpatterns = [
     path("calendar/", include("qingfeng.workdays.urls")),
     path("reports/", include("qingfeng.intake.urls")),
     path("documents/", include("qingfeng.documents.urls")),
+    path("leads/", include("qingfeng.cases.urls")),
+    path("approvals/", include("qingfeng.approvals.urls")),
     path("reminders/", include("qingfeng.reminders.urls")),
     path("portal/", include("qingfeng.portal.urls")),
     path("api/", api.urls),

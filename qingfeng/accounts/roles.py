@@ -25,6 +25,9 @@ class Cap(StrEnum):
     REPORT_VIEW = "report.view"
     REPORT_HANDLE = "report.handle"
     REPORT_IDENTITY = "report.identity"
+    LEAD_VIEW = "lead.view"
+    LEAD_HANDLE = "lead.handle"
+    CHAIN_MANAGE = "approval.chain"
 
 
 # Chinese names of the capabilities, for the roles page.
@@ -43,9 +46,14 @@ CAP_LABELS: dict[Cap, str] = {
     Cap.REPORT_VIEW: "查看信访举报",
     Cap.REPORT_HANDLE: "登记与办理信访举报",
     Cap.REPORT_IDENTITY: "申请查看举报人身份",
+    Cap.LEAD_VIEW: "查看问题线索",
+    Cap.LEAD_HANDLE: "办理问题线索（呈批、谈话函询、初步核实）",
+    Cap.CHAIN_MANAGE: "配置审批流程",
 }
 
 _REPORT_CAPS = {Cap.REPORT_VIEW, Cap.REPORT_HANDLE, Cap.REPORT_IDENTITY}
+
+_LEAD_CAPS = {Cap.LEAD_VIEW, Cap.LEAD_HANDLE}
 
 _OFFICER = {Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.STAFFING_VIEW}
 
@@ -54,13 +62,27 @@ ROLE_DEFINITIONS: dict[str, tuple[str, frozenset[Cap], int]] = {
     "sysadmin": ("系统管理员", frozenset(Cap), 10),
     "county_leader": (
         "委领导",
-        frozenset(_OFFICER | {Cap.USER_VIEW, Cap.REPORT_VIEW, Cap.REPORT_IDENTITY}),
+        frozenset(
+            _OFFICER
+            | {Cap.USER_VIEW, Cap.REPORT_VIEW, Cap.REPORT_IDENTITY, Cap.LEAD_VIEW}
+            | {Cap.CHAIN_MANAGE}
+        ),
         20,
     ),
+    # 室主任: heads a county department; the first approver of its leads (DOMAIN.md §3).
+    "dept_head": ("室主任", frozenset(_OFFICER | {Cap.REPORT_VIEW} | _LEAD_CAPS), 25),
     "petition_officer": ("信访室干部", frozenset(_OFFICER | _REPORT_CAPS), 30),
-    "case_mgmt_officer": ("案管室干部", frozenset(_OFFICER | {Cap.REPORT_VIEW}), 40),
-    "supervision_officer": ("监督检查/审查调查干部", frozenset(_OFFICER | {Cap.REPORT_VIEW}), 50),
-    "trial_officer": ("审理室干部", frozenset(_OFFICER), 60),
+    "case_mgmt_officer": (
+        "案管室干部",
+        frozenset(_OFFICER | {Cap.REPORT_VIEW} | _LEAD_CAPS),
+        40,
+    ),
+    "supervision_officer": (
+        "监督检查/审查调查干部",
+        frozenset(_OFFICER | {Cap.REPORT_VIEW} | _LEAD_CAPS),
+        50,
+    ),
+    "trial_officer": ("审理室干部", frozenset(_OFFICER | {Cap.LEAD_VIEW}), 60),
     "auditor": ("安全审计员", frozenset({Cap.ORG_VIEW, Cap.USER_VIEW, Cap.AUDIT_VIEW}), 70),
     "township_secretary": (
         "乡镇纪委书记",
@@ -74,12 +96,13 @@ ROLE_DEFINITIONS: dict[str, tuple[str, frozenset[Cap], int]] = {
                 Cap.USER_MANAGE,
             }
             | _REPORT_CAPS
+            | _LEAD_CAPS
         ),
         80,
     ),
     "township_officer": (
         "乡镇纪检干部",
-        frozenset(_OFFICER | {Cap.REPORT_VIEW, Cap.REPORT_HANDLE}),
+        frozenset(_OFFICER | {Cap.REPORT_VIEW, Cap.REPORT_HANDLE} | _LEAD_CAPS),
         90,
     ),
     "station_head": ("联络站站长", frozenset({Cap.ORG_VIEW, Cap.PERSON_VIEW}), 100),
@@ -93,6 +116,7 @@ ROLE_DEFINITIONS: dict[str, tuple[str, frozenset[Cap], int]] = {
 ROLE_TIER: dict[str, int] = {
     "sysadmin": 0,
     "county_leader": 1,
+    "dept_head": 1,
     "petition_officer": 1,
     "case_mgmt_officer": 1,
     "supervision_officer": 1,

@@ -117,6 +117,35 @@ def minimal_grants(grants: Iterable[GrantScope]) -> list[GrantScope]:
     return out
 
 
+def body_scope_q(
+    user: Any,
+    cap: Cap,
+    *,
+    org: str = "org",
+    dept: str = "handling_dept",
+    hidden: str = "hidden_from",
+) -> Q | None:
+    """A Q over records held by a body (``org``) or handled by one of its departments
+    (``dept``), as reached by the user's grants with ``cap``; None when none at all.
+
+    A record about a body's own head (``hidden`` set to that body) is visible only through
+    grants strictly above that body (DOMAIN.md §2: "a report about this body's own head goes
+    straight up"; DESIGN.md §3).
+    """
+    grants = minimal_grants(grants_with(user, cap))
+    if not grants:
+        return None
+    q = Q()
+    for g in grants:
+        if g.subtree:
+            reach = subtree_q(g.path, f"{org}__") | subtree_q(g.path, f"{dept}__")
+        else:
+            reach = Q(**{f"{org}_id": g.org_id}) | Q(**{f"{dept}_id": g.org_id})
+        above_head = subtree_q(g.path, f"{hidden}__") & ~Q(**{f"{hidden}_id": g.org_id})
+        q |= reach & (Q(**{f"{hidden}__isnull": True}) | above_head)
+    return q
+
+
 def orgs_with(user: Any, cap: Cap) -> QuerySet[Org]:
     """Orgs on which ``user`` holds ``cap``, as a queryset usable as a subquery."""
     q = org_scope_q(user, cap)

@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from qingfeng.accounts.roles import Cap
-from qingfeng.accounts.scope import has_cap
+from qingfeng.accounts.scope import has_cap, user_grants
+from qingfeng.approvals.chains import SIGNING_ROLES
 
 
 @dataclass
@@ -20,6 +21,8 @@ class MenuItem:
     cap: Cap | None = None
     url: str = ""
     active: bool = False
+    # Shown only to holders of one of these roles (e.g. the signers of approval chains).
+    roles: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -60,6 +63,15 @@ MENU: list[MenuGroup] = [
         ],
     ),
     MenuGroup(
+        "线索处置",
+        "folder2-open",
+        [
+            MenuItem("问题线索", "cases:list", "folder2", Cap.LEAD_VIEW),
+            MenuItem("登记线索", "cases:create", "plus-square", Cap.LEAD_HANDLE),
+            MenuItem("待我审批", "approvals:inbox", "pen", roles=frozenset(SIGNING_ROLES)),
+        ],
+    ),
+    MenuGroup(
         "用户与权限",
         "shield-lock",
         [
@@ -78,6 +90,7 @@ MENU: list[MenuGroup] = [
         "gear",
         [
             MenuItem("工作日历", "workdays:calendar", "calendar3", Cap.ORG_VIEW),
+            MenuItem("审批流程与办案设置", "approvals:chains", "diagram-2", Cap.CHAIN_MANAGE),
         ],
     ),
 ]
@@ -92,11 +105,15 @@ def build_menu(request: HttpRequest) -> list[MenuGroup]:
         for item in group.items:
             if item.cap is not None and not has_cap(user, item.cap):
                 continue
+            if item.roles and not any(g.role in item.roles for g in user_grants(user)):
+                continue
             try:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue  # module not installed in this deployment
-            items.append(MenuItem(item.title, item.url_name, item.icon, item.cap, url))
+            items.append(
+                MenuItem(item.title, item.url_name, item.icon, item.cap, url, roles=item.roles)
+            )
         if items:
             groups.append(MenuGroup(group.title, group.icon, items))
     matches = [

@@ -77,6 +77,7 @@ class SmallCounty:
     unit_b: Unit
     person_a: Person
     person_b: Person
+    supervision_dept: Org
     users: dict[str, User] = field(default_factory=dict)
 
 
@@ -100,6 +101,13 @@ def build_small_county() -> SmallCounty:
     county = make_org("清河县纪委监委", "C01", OrgKind.COUNTY)
     petition = make_org(
         "信访室", "C01-XF", OrgKind.DEPARTMENT, county, function=DepartmentFunction.PETITION
+    )
+    supervision = make_org(
+        "第一监督检查室",
+        "C01-JC1",
+        OrgKind.DEPARTMENT,
+        county,
+        function=DepartmentFunction.SUPERVISION,
     )
     ta = make_org("东坝镇纪委", "T01", OrgKind.TOWNSHIP, county, has_supervision_office=True)
     tb = make_org("西岭乡纪委", "T02", OrgKind.TOWNSHIP, county, has_supervision_office=True)
@@ -137,7 +145,26 @@ def build_small_county() -> SmallCounty:
         "other_officer": make_user("xiling", "周干事", tb, "township_officer"),
         "informant": make_user("xinxiyuan", "吴信息员", a1, "informant", subtree=False),
         "auditor": make_user("shenji", "郑审计", county, "auditor"),
+        # Lead handling: a 室主任 of the county's supervision department, its officer, and
+        # an officer of 东坝镇 (the secretary's own township).
+        "dept_head": make_user("jcs_zhuren", "冯主任", supervision, "dept_head", subtree=False),
+        "supervision_officer": make_user(
+            "jcs_ganbu", "陈干部", supervision, "supervision_officer", subtree=False
+        ),
+        "township_officer": make_user("dongba_gs", "何干事", ta, "township_officer"),
     }
     return SmallCounty(
-        county, petition, ta, tb, a1, a2, b1, unit_a, unit_b, person_a, person_b, users
+        county,
+        petition,
+        ta,
+        tb,
+        a1,
+        a2,
+        b1,
+        unit_a,
+        unit_b,
+        person_a,
+        person_b,
+        supervision,
+        users,
     )

@@ -714,6 +714,10 @@ def generate(
             )
         if n_reports:
             log(f"信访举报 {counts['reports']} 件，用时 {time.monotonic() - began:.1f} 秒。")
+        if n_reports and not scale.fast:  # the county's leads, handled through the services
+            from qingfeng.demo.leads import county_leads_with_progress
+
+            counts.update(county_leads_with_progress(root, seed, writer))
         record(
             action=Action.CREATE,
             obj=root,

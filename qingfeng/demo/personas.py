@@ -1,4 +1,9 @@
-"""The demo logins: one account per persona of STYLE.md, and the table that lists them."""
+"""The demo logins: one account per persona of STYLE.md, and the table that lists them.
+
+At county scale the lead handling of ``qingfeng.demo.leads`` needs a few more: the first
+supervision room's head (室主任, first signer of the county's lead approvals) and officer,
+and a 专职干事 in the same township as the secretary (DOMAIN.md §1, §3).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 
 from qingfeng.accounts.models import Role, RoleGrant, User
 from qingfeng.accounts.roles import ROLE_DEFINITIONS
+from qingfeng.orgs.models import DepartmentFunction
 
 if TYPE_CHECKING:
     from qingfeng.demo.generator import OrgRow, Plan
@@ -21,8 +27,8 @@ DEMO_PASSWORD = "Qingfeng@2026"  # noqa: S105 (printed demo credential, by desig
 
 # Usernames in the order of the login table; the generator creates those its scale needs.
 DEMO_USERNAMES = (
-    "admin", "leader", "xinfang", "anguan", "shenli", "shenji",
-    "shuji", "ganshi", "zhanzhang", "xinxiyuan",
+    "admin", "leader", "xinfang", "anguan", "zhuren", "jiancha", "shenli", "shenji",
+    "shuji", "zhuanzhi", "ganshi", "zhanzhang", "xinxiyuan",
 )  # fmt: skip
 
 
@@ -51,14 +57,19 @@ def persona_specs(plan: Plan) -> list[tuple[str, str, str, OrgRow, OrgRow, bool]
             ("ganshi", "郑晓燕", "township_officer", second.org, second.org, True),
         ]
     d = county.depts
+    # The supervision room whose head and officer handle the county's demo leads.
+    room = next(o for o in d.values() if o.function == DepartmentFunction.SUPERVISION)
     return [
         ("admin", "系统管理员", "sysadmin", root, root, True),
         ("leader", "赵立新", "county_leader", root, root, True),
         ("xinfang", "钱丽娟", "petition_officer", d["XF"], root, True),
         ("anguan", "孙建华", "case_mgmt_officer", d["AG"], root, True),
+        ("zhuren", "林国栋", "dept_head", room, room, False),
+        ("jiancha", "马俊杰", "supervision_officer", room, room, False),
         ("shenli", "李卫东", "trial_officer", d["SL"], root, True),
         ("shenji", "周敏", "auditor", d["BGS"], root, True),
         ("shuji", "吴海涛", "township_secretary", first.org, first.org, True),
+        ("zhuanzhi", "许文静", "township_officer", first.org, first.org, True),
         ("ganshi", "郑晓燕", "township_officer", second.org, second.org, True),
         ("zhanzhang", "王德顺", "station_head", first.stations[0], first.stations[0], False),
         ("xinxiyuan", "冯秀兰", "informant", first.stations[1], first.stations[1], False),

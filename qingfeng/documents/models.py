@@ -17,6 +17,14 @@ from qingfeng.orgs.models import Org
 class DocumentKind(models.TextChoices):
     ACCEPT_NOTICE = "accept_notice", _("受理告知书")
     RESULT_FEEDBACK = "result_feedback", _("处理结果反馈单")
+    LEAD_REGISTER = "lead_register", _("问题线索受理登记表")
+    LEAD_DISPOSAL = "lead_disposal", _("问题线索处置呈批表")
+    ENQUIRY_APPROVAL = "enquiry_approval", _("谈话函询呈批表")
+    TALK_PLAN = "talk_plan", _("谈话方案")
+    ENQUIRY_LETTER = "enquiry_letter", _("函询通知书")
+    EXPLANATION_LETTER = "explanation_letter", _("关于作出书面说明的函")
+    VERIFICATION_APPROVAL = "verification_approval", _("初步核实呈批表")
+    VERIFICATION_REPORT = "verification_report", _("初步核实情况报告")
 
 
 class NumberSequence(models.Model):
@@ -58,6 +66,14 @@ class Document(models.Model):
     report = models.ForeignKey(
         "intake.Report",
         verbose_name=_("信访件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    lead = models.ForeignKey(
+        "cases.Lead",
+        verbose_name=_("问题线索"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

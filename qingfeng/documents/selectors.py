@@ -1,29 +1,38 @@
 """Reads of issued documents, restricted to the reader's scope in the query (DESIGN.md §3).
 
-A document is visible exactly when its report is (``reports_visible_to``): out of scope
-answers 404 like a missing document.
+A document is visible exactly when the record it was issued for is: its report
+(``reports_visible_to``) or its lead (``leads_visible_to``, which also hides a lead about a
+body's own head from that body). Out of scope answers 404 like a missing document.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from qingfeng.cases.models import Lead
+from qingfeng.cases.selectors import leads_visible_to
 from qingfeng.documents.models import Document
 from qingfeng.intake.models import Report
 from qingfeng.intake.selectors import reports_visible_to
 
 
 def documents_visible_to(user: Any) -> QuerySet[Document]:
-    """Documents of the reports the user may read (DESIGN.md §3: scope in the query)."""
-    return Document.objects.filter(report__in=reports_visible_to(user).values("pk"))
+    """Documents of the reports and leads the user may read (DESIGN.md §3: scope in the
+    query)."""
+    return Document.objects.filter(
+        Q(report__in=reports_visible_to(user).values("pk"))
+        | Q(lead__in=leads_visible_to(user).values("pk"))
+    )
 
 
 def get_document_for_user(user: Any, pk: int) -> Document:
-    """One document, or 404 when missing or its report is outside the user's scope alike."""
-    document = documents_visible_to(user).select_related("report", "org").filter(pk=pk).first()
+    """One document, or 404 when missing or its record is outside the user's scope alike."""
+    document = (
+        documents_visible_to(user).select_related("report", "lead", "org").filter(pk=pk).first()
+    )
     if document is None:
         raise Http404
     return document
@@ -32,6 +41,11 @@ def get_document_for_user(user: Any, pk: int) -> Document:
 def documents_of_report(report: Report) -> QuerySet[Document]:
     """The documents of a report the caller already holds in scope, newest first."""
     return Document.objects.filter(report=report).order_by("-issued_at", "-id")
+
+
+def documents_of_lead(lead: Lead) -> QuerySet[Document]:
+    """The documents of a lead the caller already holds in scope, newest first."""
+    return Document.objects.filter(lead=lead).order_by("-issued_at", "-id")
 
 
 def public_documents_for(report: Report) -> QuerySet[Document]:

@@ -5,11 +5,16 @@ number, the file, the row and the audit entry commit (or roll back) with the ste
 documents speak to "举报人" only: they never carry the reporter's identity, nor the names of
 the persons reported on (DOMAIN.md §2: "nothing may reach the person reported on; checks
 must not reveal the reporter").
+
+``issue_numbered`` is the one way any document is numbered, stored and audited; the lead
+documents of ``documents.lead_docs`` use it too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -21,6 +26,7 @@ from qingfeng.accounts.roles import Cap
 from qingfeng.accounts.scope import covers
 from qingfeng.audit.models import Action
 from qingfeng.audit.services import record
+from qingfeng.cases.models import Lead
 from qingfeng.documents.docx import OfficialDocument, build_docx, chinese_date
 from qingfeng.documents.models import Document, DocumentKind
 from qingfeng.documents.numbering import format_number, next_number
@@ -137,40 +143,82 @@ def _issue(
     ):
         raise PermissionDenied("没有办理该信访件的权限")
     today = timezone.localdate()
-    series = SERIES[kind]
-    with transaction.atomic():
-        seq = next_number(org=org, series=series, year=today.year)
-        number = format_number(prefix=f"{document_prefix(org)}{series}", year=today.year, seq=seq)
-        content = OfficialDocument(
-            title_lines=(org.name, title),
-            number=number,
-            addressee=ADDRESSEE,
-            paragraphs=paragraphs,
-            issuer=org.name,
-            date=today,
+
+    def render(number: str) -> bytes:
+        return build_docx(
+            OfficialDocument(
+                title_lines=(org.name, title),
+                number=number,
+                addressee=ADDRESSEE,
+                paragraphs=paragraphs,
+                issuer=org.name,
+                date=today,
+            )
         )
+
+    return issue_numbered(
+        org=org,
+        kind=kind,
+        series=SERIES[kind],
+        title=title,
+        issued_on=today,
+        render=render,
+        body_text="\n".join([f"{ADDRESSEE}：", *paragraphs, org.name, chinese_date(today)]),
+        actor=actor,
+        report=report,
+        about=f"信访件 {report.number}",
+    )
+
+
+def issue_numbered(
+    *,
+    org: Org,
+    kind: DocumentKind,
+    series: str,
+    title: str,
+    issued_on: dt.date,
+    render: Callable[[str], bytes],
+    body_text: str,
+    actor: Any,
+    about: str,
+    report: Report | None = None,
+    lead: Lead | None = None,
+) -> Document:
+    """Take the next number of ``org``'s ``series``, render the DOCX with it, store the file
+    and the row with its record, and audit — in the caller's transaction.
+
+    DOMAIN.md §9: numbers run in order per issuing body and year, never twice
+    (``numbering.next_number`` holds the sequence's row lock until the caller commits; a
+    rolled-back step gives its number out again). The caller has checked the actor's right
+    to issue; ``render`` gets the printed number (e.g. 东坝纪线处〔2026〕3号).
+    """
+    year = issued_on.year
+    with transaction.atomic():
+        seq = next_number(org=org, series=series, year=year)
+        number = format_number(prefix=f"{document_prefix(org)}{series}", year=year, seq=seq)
         document = Document(
             org=org,
             kind=kind,
             series=series,
-            year=today.year,
+            year=year,
             seq=seq,
             number=number,
-            title=title,
+            title=title[:200],
             report=report,
+            lead=lead,
             issued_by=actor,
-            body_text="\n".join([f"{ADDRESSEE}：", *paragraphs, org.name, chinese_date(today)]),
+            body_text=body_text,
         )
         # The stored name comes from ``document_path`` (body, year, kind, number), never
-        # from anything the reporter wrote.
-        document.file.save(f"{kind}-{seq}.docx", ContentFile(build_docx(content)), save=False)
+        # from anything a reporter or an officer wrote.
+        document.file.save(f"{kind}-{seq}.docx", ContentFile(render(number)), save=False)
         document.save()
         record(
             action=Action.CREATE,
             actor=actor,
             obj=document,
             org=org,
-            detail=f"生成{title} {number}（信访件 {report.number}）",
+            detail=f"生成{title} {number}（{about}）",
         )
     return document
 

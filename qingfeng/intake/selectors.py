@@ -14,25 +14,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from qingfeng.accounts.roles import Cap
-from qingfeng.accounts.scope import grants_with, minimal_grants, subtree_q
+from qingfeng.accounts.scope import body_scope_q
 from qingfeng.intake import querycode
 from qingfeng.intake.models import Report
 
 
 def report_scope_q(user: Any, cap: Cap = Cap.REPORT_VIEW) -> Q | None:
     """The Q over ``Report`` rows the user reaches with ``cap``; None when none at all."""
-    grants = minimal_grants(grants_with(user, cap))
-    if not grants:
-        return None
-    q = Q()
-    for g in grants:
-        if g.subtree:
-            reach = subtree_q(g.path, "org__") | subtree_q(g.path, "handling_dept__")
-        else:
-            reach = Q(org_id=g.org_id) | Q(handling_dept_id=g.org_id)
-        above_head = subtree_q(g.path, "hidden_from__") & ~Q(hidden_from_id=g.org_id)
-        q |= reach & (Q(hidden_from__isnull=True) | above_head)
-    return q
+    return body_scope_q(user, cap)
 
 
 def reports_visible_to(user: Any, cap: Cap = Cap.REPORT_VIEW) -> QuerySet[Report]:

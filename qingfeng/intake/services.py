@@ -23,7 +23,8 @@ from qingfeng.accounts.roles import Cap
 from qingfeng.accounts.scope import covers
 from qingfeng.audit.models import Action as AuditAction
 from qingfeng.audit.services import record
-from qingfeng.cases.models import Lead, LeadSource
+from qingfeng.cases.models import Lead, LeadSource, LeadStatus
+from qingfeng.cases.services import new_lead_number
 from qingfeng.documents.numbering import next_number
 from qingfeng.intake import clocks, querycode
 from qingfeng.intake.identity import Identity, seal, unseal
@@ -303,16 +304,19 @@ def accept(
 def _create_leads(report: Report, actor: Any, *, split: bool) -> list[Lead]:
     subjects = list(report.subjects.all())
     groups = [[s] for s in subjects] if split else [subjects]
-    year = timezone.localdate().year
     leads = []
     for group in groups:
-        seq = next_number(org=report.org, series="问题线索", year=year)
         names = "、".join(s.name or s.unit_name for s in group)
+        first = group[0] if group else None
         lead = Lead.objects.create(
-            number=f"{report.org.code}-XS-{year}-{seq:05d}",
+            number=new_lead_number(report.org),
             org=report.org,
             source=LeadSource.REPORT,
             report=report,
+            subject_name=names[:100],
+            subject_unit=first.unit_name if first else "",
+            subject_post=first.post if first else "",
+            person_id=first.person_id if first and len(group) == 1 else None,
             summary=f"反映{names}：{report.title}",
             handling_dept=report.handling_dept,
             hidden_from=report.hidden_from,
@@ -484,7 +488,9 @@ def assign(
         report.status = Status.ASSIGNED
         report.handling_dept = department
         report.save(update_fields=["status", "handling_dept", "updated_at"])
-        report.leads.update(handling_dept=department)
+        # Leads not yet proposed for disposal follow the report; a lead already in a 呈批
+        # or being handled keeps its department (moving it would void the approvals).
+        report.leads.filter(status=LeadStatus.PENDING).update(handling_dept=department)
         _write_transition(
             report, Action.ASSIGN, old, actor, reason=reason or department.name, from_org=report.org
         )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from qingfeng.core.validation import clean_text as clean_text
 from qingfeng.intake.identity import Identity
 from qingfeng.intake.models import Channel, ProblemCategory
 from qingfeng.orgs.idnumber import parse_id_number
@@ -21,25 +22,6 @@ from qingfeng.orgs.idnumber import parse_id_number
 TITLE_MAX = 200
 CONTENT_MAX = 20_000
 SUBJECTS_MAX = 10
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean_text(value: str, *, field_name: str, label: str, max_length: int, required: bool) -> str:
-    """Trim ``value``; refuse control characters, over-long and (if required) empty text.
-
-    Markup is kept as typed: templates escape it, so ``<script>`` shows as text.
-    """
-    value = (value or "").replace("\r\n", "\n").strip()
-    if _CONTROL.search(value):
-        raise ValidationError({field_name: f"{label}含有不可见的控制字符，请删除后重新填写"})
-    if required and not value:
-        raise ValidationError({field_name: f"请填写{label}"})
-    if len(value) > max_length:
-        raise ValidationError(
-            {field_name: f"{label}不能超过{max_length}个字（当前{len(value)}个）"}
-        )
-    return value
 
 
 @dataclass(frozen=True)

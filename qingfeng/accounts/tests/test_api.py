@@ -58,8 +58,8 @@ def test_users_list_by_persona(county, login):
         assert response.status_code == (200 if persona in USER_VIEWERS else 403), persona
     body = login("township_secretary").get("/api/users").json()
     names = {u["username"] for u in body["items"]}
-    assert names == {"dongba", "xinxiyuan"}
-    assert body["count"] == 2
+    assert names == {"dongba", "dongba_gs", "xinxiyuan"}
+    assert body["count"] == 3
 
 
 def test_users_list_filters_and_paging(county, login, django_assert_max_num_queries):
@@ -78,7 +78,7 @@ def test_users_list_filters_and_paging(county, login, django_assert_max_num_quer
         User.objects.create(username=f"p{i}", full_name=f"批{i}", org=county.station_b1)
     with django_assert_max_num_queries(10):
         page = client.get("/api/users?page=2").json()
-    assert page["count"] == 32 and len(page["items"]) == 12
+    assert page["count"] == 35 and len(page["items"]) == 15
 
 
 def test_user_detail_by_persona(county, login):
@@ -214,7 +214,7 @@ def test_token_auth_and_revocation(county, login):
     api = Client()
     auth: dict[str, Any] = {"headers": {"Authorization": f"Bearer {raw}"}}
     assert api.get("/api/me", **auth).json()["username"] == "dongba"
-    assert api.get("/api/users", **auth).json()["count"] == 2
+    assert api.get("/api/users", **auth).json()["count"] == 3
     other = county.users["other_officer"].pk
     assert api.get(f"/api/users/{other}", **auth).status_code == 404
     response = _json(api, "post", "/api/users", _create_body(county, username="via_token"), **auth)

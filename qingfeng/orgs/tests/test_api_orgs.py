@@ -53,7 +53,10 @@ def test_bearer_token(county):
 @pytest.mark.parametrize(
     ("persona", "codes"),
     [
-        ("county_leader", {"C01", "C01-XF", "T01", "T02", "T01-V01", "T01-V02", "T02-V01"}),
+        (
+            "county_leader",
+            {"C01", "C01-XF", "C01-JC1", "T01", "T02", "T01-V01", "T01-V02", "T02-V01"},
+        ),
         ("township_secretary", {"T01", "T01-V01", "T01-V02"}),
         ("other_officer", {"T02", "T02-V01"}),
         ("informant", {"T01-V01"}),
@@ -68,7 +71,7 @@ def test_list_orgs_is_scoped(county, login, persona, codes):
 def test_list_orgs_filters_and_paging(county, login):
     client = login("county_leader")
     body = client.get(f"/api/orgs?parent={county.county.pk}").json()
-    assert [o["code"] for o in body["items"]] == ["C01-XF", "T01", "T02"]
+    assert [o["code"] for o in body["items"]] == ["C01-JC1", "C01-XF", "T01", "T02"]
     assert [o["code"] for o in client.get("/api/orgs?kind=station").json()["items"]] == [
         "T01-V01",
         "T01-V02",
@@ -79,7 +82,7 @@ def test_list_orgs_filters_and_paging(county, login):
         "西岭乡石门村联络站",
     ]
     page = client.get("/api/orgs?page=2&page_size=3").json()
-    assert page["count"] == 7 and len(page["items"]) == 3
+    assert page["count"] == 8 and len(page["items"]) == 3
     resp = client.get("/api/orgs?kind=village")
     assert resp.status_code == 422 and resp.json()["field"] == "kind"
 

@@ -316,6 +316,7 @@ def test_org_filter_is_a_short_drill_down(login, county):
         "全部",
         "清河县纪委监委",
         "信访室",
+        "第一监督检查室",
         "东坝镇纪委",
         "西岭乡纪委",
     ]

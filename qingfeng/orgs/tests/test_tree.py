@@ -90,7 +90,12 @@ def test_tree_loads_only_the_selected_chain(county, login):
     root = resp.context["nodes"][0]
     assert root.org == county.county and root.current
     towns = {n.org.pk: n for n in root.children}
-    assert set(towns) == {county.petition_dept.pk, county.township_a.pk, county.township_b.pk}
+    assert set(towns) == {
+        county.petition_dept.pk,
+        county.supervision_dept.pk,
+        county.township_a.pk,
+        county.township_b.pk,
+    }
     # Stations sit one level deeper: lazily fetched, never rendered on this page.
     assert towns[county.township_a.pk].expandable
     assert towns[county.township_a.pk].children is None
@@ -113,7 +118,7 @@ def test_right_column_counts_and_children(county, login):
     )
     resp = login("county_leader").get(f"/orgs/?org={county.county.pk}")
     counts = dict(resp.context["counts"])
-    assert counts == {"部门/派驻组": 1, "乡镇（街道）": 2, "联络站": 3, "被监督单位": 3}
+    assert counts == {"部门/派驻组": 2, "乡镇（街道）": 2, "联络站": 3, "被监督单位": 3}
     children = {c.pk: c for c in resp.context["children"]}
     assert children[county.township_a.pk].station_count == 2
     assert children[county.township_a.pk].unit_count == 2
@@ -147,7 +152,7 @@ def test_tree_page_query_count(county, login, django_assert_max_num_queries):
     client = login("county_leader")
     with django_assert_max_num_queries(16):
         resp = client.get(f"/orgs/?org={county.county.pk}")
-    assert len(resp.context["children"]) == 18
+    assert len(resp.context["children"]) == 19
     with django_assert_max_num_queries(16):
         client.get(f"/orgs/?org={county.station_a1.pk}")
 

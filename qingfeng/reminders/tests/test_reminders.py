@@ -58,10 +58,11 @@ def notices(county: Any, persona: str) -> list[Notice]:
 def test_reminds_responsible_users_once_a_day(due, outbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         summary = run_clock_reminders()
-    # Secretary (node of 东坝镇, subtree grant) and the county officer (subtree of the
-    # county); the 西岭乡 officer's clock is not due, 委领导 cannot handle, and the system
-    # administrator runs the system but does not handle reports.
-    assert summary["users"] == 2
+    # Secretary and officer of 东坝镇 (subtree grants) and the county officer (subtree of
+    # the county); the 西岭乡 officer's clock is not due, 委领导 cannot handle, and the
+    # system administrator runs the system but does not handle reports.
+    assert summary["users"] == 3
+    assert len(notices(due, "township_officer")) == 1
     assert notices(due, "sysadmin") == []
     [n] = notices(due, "township_secretary")
     assert n.title == TITLE
@@ -149,7 +150,7 @@ class BrokenBackend(sms.BaseSmsBackend):
 
 def test_task_and_command(due, outbox, capsys):
     result = send_clock_reminders.enqueue()
-    assert result.return_value is not None and result.return_value["users"] == 2
+    assert result.return_value is not None and result.return_value["users"] == 3
     call_command("remind")
     out = capsys.readouterr().out
     assert "提醒 0 人" in out

@@ -72,12 +72,17 @@ class Command(BaseCommand):
         )
         elapsed = time.monotonic() - started
         c = result.counts
+        leads = (
+            f"问题线索 {c['leads']} 条（推进处置 {c.get('leads_moved', 0)} 条），"
+            if "leads" in c
+            else ""
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"已生成 {result.root.name}：机构 {c['orgs']} 个，协作区 {c['zones']} 个，"
                 f"被监督单位 {c['units']} 个，监察对象 {c['persons']} 人，"
                 f"岗位 {c['posts']} 个（在岗 {c['holders']} 人），"
-                f"信访举报 {c.get('reports', 0)} 件，用时 {elapsed:.1f} 秒。"
+                f"信访举报 {c.get('reports', 0)} 件，{leads}用时 {elapsed:.1f} 秒。"
             )
         )
         self.stdout.write("")

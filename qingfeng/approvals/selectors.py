@@ -1,0 +1,85 @@
+"""Reads of approvals, restricted in the query (DESIGN.md §3).
+
+"待我审批" is the WAITING steps whose (role, org) one of the user's grants reaches — the
+partial index ``approval_step_waiting`` answers it. An approval itself is readable by those
+who may read its record (``cases.selectors.leads_visible_to``) and by its signers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from qingfeng.accounts.roles import Cap
+from qingfeng.accounts.scope import subtree_q, user_grants
+from qingfeng.approvals.chains import SIGNING_ROLES
+from qingfeng.approvals.models import Approval, ApprovalStep, StepState
+
+
+def signer_q(user: Any, prefix: str = "") -> Q | None:
+    """A Q over ``ApprovalStep`` rows whose role and org one of the user's grants reaches."""
+    q: Q | None = None
+    for g in user_grants(user):
+        if g.role not in SIGNING_ROLES:
+            continue
+        where = (
+            subtree_q(g.path, f"{prefix}org__") if g.subtree else Q(**{f"{prefix}org_id": g.org_id})
+        )
+        part = Q(**{f"{prefix}role": g.role}) & where
+        q = part if q is None else q | part
+    return q
+
+
+def waiting_steps_for(user: Any) -> QuerySet[ApprovalStep]:
+    """Steps waiting for this user's signature ("待我审批"), oldest first."""
+    q = signer_q(user)
+    if q is None:
+        return ApprovalStep.objects.none()
+    return (
+        ApprovalStep.objects.filter(q, state=StepState.WAITING)
+        .exclude(approval__submitted_by=user)
+        .select_related("approval", "approval__org", "approval__lead", "org")
+        .order_by("approval__submitted_at", "approval_id")
+    )
+
+
+def waiting_count(user: Any) -> int:
+    q = signer_q(user)
+    if q is None:
+        return 0
+    return (
+        ApprovalStep.objects.filter(q, state=StepState.WAITING)
+        .exclude(approval__submitted_by=user)
+        .count()
+    )
+
+
+def approvals_visible_to(user: Any) -> QuerySet[Approval]:
+    """Approvals of records the user may read, plus those the user signs or signed."""
+    from qingfeng.cases.selectors import leads_visible_to
+
+    leads = leads_visible_to(user, Cap.LEAD_VIEW).values("pk")
+    q = Q(lead__in=leads)
+    signer = signer_q(user)
+    if signer is not None:
+        q |= Q(pk__in=ApprovalStep.objects.filter(signer).values("approval_id"))
+    return Approval.objects.filter(q)
+
+
+def get_approval_for_user(user: Any, pk: int) -> Approval:
+    """One approval, or 404 when missing or out of the user's reach alike."""
+    approval = (
+        approvals_visible_to(user)
+        .select_related("org", "lead", "meeting", "submitted_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if approval is None:
+        raise Http404
+    return approval
+
+
+def steps_of(approval: Approval) -> list[ApprovalStep]:
+    return list(approval.steps.select_related("org", "signer").order_by("order"))
