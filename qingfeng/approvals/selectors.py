@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from qingfeng.accounts.roles import Cap
@@ -66,6 +66,34 @@ def approvals_visible_to(user: Any) -> QuerySet[Approval]:
     if signer is not None:
         q |= Q(pk__in=ApprovalStep.objects.filter(signer).values("approval_id"))
     return Approval.objects.filter(q)
+
+
+def signed_steps_of(user: Any, *, limit: int) -> list[ApprovalStep]:
+    """Steps this user signed ("我已审批"), newest first, among approvals still visible."""
+    return list(
+        ApprovalStep.objects.filter(
+            signer_id=user.pk, approval__in=approvals_visible_to(user).values("pk")
+        )
+        .select_related("approval", "approval__org")
+        .order_by("-signed_at", "-id")[:limit]
+    )
+
+
+def submitted_by(user: Any, *, limit: int) -> list[Approval]:
+    """Approvals this user submitted ("我的呈批"), newest first, with their waiting step."""
+    return list(
+        approvals_visible_to(user)
+        .filter(submitted_by_id=user.pk)
+        .select_related("org")
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=ApprovalStep.objects.filter(state=StepState.WAITING),
+                to_attr="waiting_steps",
+            )
+        )
+        .order_by("-submitted_at", "-id")[:limit]
+    )
 
 
 def get_approval_for_user(user: Any, pk: int) -> Approval:

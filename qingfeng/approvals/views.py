@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -35,9 +35,10 @@ from qingfeng.approvals.models import (
     StepState,
 )
 from qingfeng.approvals.selectors import (
-    approvals_visible_to,
     get_approval_for_user,
+    signed_steps_of,
     steps_of,
+    submitted_by,
     waiting_steps_for,
 )
 from qingfeng.cases import services as case_services
@@ -86,24 +87,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     waiting = list(
         waiting_steps_for(user).select_related("approval__submitted_by")[: WAITING_LIMIT + 1]
     )
-    visible = approvals_visible_to(user).values("pk")
-    signed = list(
-        ApprovalStep.objects.filter(signer_id=user.pk, approval__in=visible)
-        .select_related("approval", "approval__org")
-        .order_by("-signed_at", "-id")[:HISTORY_LIMIT]
-    )
-    mine = list(
-        Approval.objects.filter(submitted_by_id=user.pk, pk__in=visible)
-        .select_related("org")
-        .prefetch_related(
-            Prefetch(
-                "steps",
-                queryset=ApprovalStep.objects.filter(state=StepState.WAITING),
-                to_attr="waiting_steps",
-            )
-        )
-        .order_by("-submitted_at", "-id")[:HISTORY_LIMIT]
-    )
+    signed = signed_steps_of(user, limit=HISTORY_LIMIT)
+    mine = submitted_by(user, limit=HISTORY_LIMIT)
     tab = request.GET.get("tab", "waiting")
     return render(
         request,
