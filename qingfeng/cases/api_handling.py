@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -27,7 +27,12 @@ from qingfeng.approvals.api_common import (
 from qingfeng.cases import handling
 from qingfeng.cases.models import Enquiry, EnquiryMode, Lead, Verification
 from qingfeng.cases.outcomes import ENQUIRY_OUTCOMES, VERIFICATION_OUTCOMES, Outcome
-from qingfeng.cases.selectors import get_lead_for_user, may_handle
+from qingfeng.cases.selectors import (
+    get_enquiry_for_user,
+    get_lead_for_user,
+    get_verification_for_user,
+    may_handle,
+)
 
 router = Router(tags=["问题线索"])
 
@@ -187,26 +192,12 @@ def verification_out(v: Verification) -> dict[str, Any]:
 
 def _enquiry_for(user: Any, enquiry_id: int) -> Enquiry:
     """The enquiry, through its lead in the caller's handling scope (else 404)."""
-    lead_pk = Enquiry.objects.filter(pk=enquiry_id).values_list("lead_id", flat=True).first()
-    if lead_pk is None:
-        raise Http404
-    lead = get_lead_for_user(user, lead_pk, write=True)
-    enquiry = lead.enquiries.get(pk=enquiry_id)
-    enquiry.lead = lead
-    return enquiry
+    return get_enquiry_for_user(user, enquiry_id, write=True)
 
 
 def _verification_for(user: Any, verification_id: int) -> Verification:
     """The verification, through its lead in the caller's handling scope (else 404)."""
-    lead_pk = (
-        Verification.objects.filter(pk=verification_id).values_list("lead_id", flat=True).first()
-    )
-    if lead_pk is None:
-        raise Http404
-    lead = get_lead_for_user(user, lead_pk, write=True)
-    verification = lead.verifications.get(pk=verification_id)
-    verification.lead = lead
-    return verification
+    return get_verification_for_user(user, verification_id, write=True)
 
 
 def _members(

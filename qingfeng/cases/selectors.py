@@ -40,6 +40,36 @@ def get_lead_for_user(user: Any, pk: int, *, write: bool = False) -> Lead:
     return lead
 
 
+def get_enquiry_for_user(
+    user: Any, pk: int, *, lead_pk: int | None = None, write: bool = False
+) -> Enquiry:
+    """One 谈话函询 round, or 404 when missing, not of ``lead_pk`` (if given) or its lead is
+    outside the user's scope alike (one query)."""
+    cap = Cap.LEAD_HANDLE if write else Cap.LEAD_VIEW
+    qs = Enquiry.objects.filter(pk=pk, lead__in=leads_visible_to(user, cap).values("pk"))
+    if lead_pk is not None:
+        qs = qs.filter(lead_id=lead_pk)
+    enquiry = qs.select_related("lead", "lead__org").first()
+    if enquiry is None:
+        raise Http404
+    return enquiry
+
+
+def get_verification_for_user(
+    user: Any, pk: int, *, lead_pk: int | None = None, write: bool = False
+) -> Verification:
+    """One 初步核实, or 404 when missing, not of ``lead_pk`` (if given) or its lead is
+    outside the user's scope alike (one query)."""
+    cap = Cap.LEAD_HANDLE if write else Cap.LEAD_VIEW
+    qs = Verification.objects.filter(pk=pk, lead__in=leads_visible_to(user, cap).values("pk"))
+    if lead_pk is not None:
+        qs = qs.filter(lead_id=lead_pk)
+    verification = qs.select_related("lead", "lead__org").first()
+    if verification is None:
+        raise Http404
+    return verification
+
+
 def may_handle(user: Any, lead: Lead) -> bool:
     """Whether ``user`` may act on ``lead`` (one query; same rule as the list)."""
     return leads_visible_to(user, Cap.LEAD_HANDLE).filter(pk=lead.pk).exists()

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
@@ -33,7 +33,11 @@ from qingfeng.cases.forms import (
     VerificationStartForm,
 )
 from qingfeng.cases.models import Enquiry, Lead, Verification
-from qingfeng.cases.selectors import get_lead_for_user
+from qingfeng.cases.selectors import (
+    get_enquiry_for_user,
+    get_lead_for_user,
+    get_verification_for_user,
+)
 from qingfeng.cases.views import render_detail
 from qingfeng.core.forms import StyledForm, apply_service_errors
 
@@ -57,18 +61,16 @@ def _step(
     return render_detail(request, lead, bound={key: form}, status=400)
 
 
-def _enquiry(lead: Lead, enquiry_id: int) -> Enquiry:
-    enquiry = Enquiry.objects.filter(lead=lead, pk=enquiry_id).first()
-    if enquiry is None:
-        raise Http404
+def _enquiry(request: HttpRequest, lead: Lead, enquiry_id: int) -> Enquiry:
+    enquiry = get_enquiry_for_user(request.user, enquiry_id, lead_pk=lead.pk, write=True)
     enquiry.lead = lead
     return enquiry
 
 
-def _verification(lead: Lead, verification_id: int) -> Verification:
-    verification = Verification.objects.filter(lead=lead, pk=verification_id).first()
-    if verification is None:
-        raise Http404
+def _verification(request: HttpRequest, lead: Lead, verification_id: int) -> Verification:
+    verification = get_verification_for_user(
+        request.user, verification_id, lead_pk=lead.pk, write=True
+    )
     verification.lead = lead
     return verification
 
@@ -124,7 +126,7 @@ def enquiry_start(request: HttpRequest, pk: int) -> HttpResponse:
 def enquiry_talk(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse:
     """记录谈话 (谈话笔录), optionally asking for a written explanation."""
     lead = get_lead_for_user(request.user, pk, write=True)
-    enquiry = _enquiry(lead, enquiry_id)
+    enquiry = _enquiry(request, lead, enquiry_id)
 
     def run(d: dict[str, Any]) -> str:
         handling.record_talk(
@@ -147,7 +149,7 @@ def enquiry_talk(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse
 def enquiry_letter(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse:
     """发出函询通知书: the 15-working-day reply clock starts."""
     lead = get_lead_for_user(request.user, pk, write=True)
-    enquiry = _enquiry(lead, enquiry_id)
+    enquiry = _enquiry(request, lead, enquiry_id)
 
     def run(d: dict[str, Any]) -> str:
         handling.send_letter(
@@ -164,7 +166,7 @@ def enquiry_letter(request: HttpRequest, pk: int, enquiry_id: int) -> HttpRespon
 def enquiry_reply(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse:
     """登记 the written reply or explanation; the 1-month report clock starts."""
     lead = get_lead_for_user(request.user, pk, write=True)
-    enquiry = _enquiry(lead, enquiry_id)
+    enquiry = _enquiry(request, lead, enquiry_id)
 
     def run(d: dict[str, Any]) -> str:
         handling.record_reply(
@@ -186,7 +188,7 @@ def enquiry_reply(request: HttpRequest, pk: int, enquiry_id: int) -> HttpRespons
 def enquiry_report(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse:
     """谈话函询情况报告 with its proposed outcome, for approval."""
     lead = get_lead_for_user(request.user, pk, write=True)
-    enquiry = _enquiry(lead, enquiry_id)
+    enquiry = _enquiry(request, lead, enquiry_id)
 
     def run(d: dict[str, Any]) -> str:
         approval = handling.submit_enquiry_report(
@@ -229,7 +231,7 @@ def verification_start(request: HttpRequest, pk: int) -> HttpResponse:
 def verification_report(request: HttpRequest, pk: int, verification_id: int) -> HttpResponse:
     """初步核实情况报告 with its proposed outcome, for the body's head to approve."""
     lead = get_lead_for_user(request.user, pk, write=True)
-    verification = _verification(lead, verification_id)
+    verification = _verification(request, lead, verification_id)
 
     def run(d: dict[str, Any]) -> str:
         approval = handling.submit_verification_report(
