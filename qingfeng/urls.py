@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/", include("qingfeng.intake.urls")),
     path("documents/", include("qingfeng.documents.urls")),
     path("leads/", include("qingfeng.cases.urls")),
+    path("cases/", include("qingfeng.cases.urls_cases")),
     path("approvals/", include("qingfeng.approvals.urls")),
     path("reminders/", include("qingfeng.reminders.urls")),
     path("portal/", include("qingfeng.portal.urls")),

@@ -28,6 +28,9 @@ class Cap(StrEnum):
     LEAD_VIEW = "lead.view"
     LEAD_HANDLE = "lead.handle"
     CHAIN_MANAGE = "approval.chain"
+    CASE_VIEW = "case.view"
+    CASE_HANDLE = "case.handle"
+    CASE_REVIEW = "case.review"
 
 
 # Chinese names of the capabilities, for the roles page.
@@ -49,11 +52,16 @@ CAP_LABELS: dict[Cap, str] = {
     Cap.LEAD_VIEW: "查看问题线索",
     Cap.LEAD_HANDLE: "办理问题线索（呈批、谈话函询、初步核实）",
     Cap.CHAIN_MANAGE: "配置审批流程",
+    Cap.CASE_VIEW: "查看案件",
+    Cap.CASE_HANDLE: "办理案件（立案、审查调查、处分决定）",
+    Cap.CASE_REVIEW: "审理案件",
 }
 
 _REPORT_CAPS = {Cap.REPORT_VIEW, Cap.REPORT_HANDLE, Cap.REPORT_IDENTITY}
 
 _LEAD_CAPS = {Cap.LEAD_VIEW, Cap.LEAD_HANDLE}
+
+_CASE_CAPS = {Cap.CASE_VIEW, Cap.CASE_HANDLE}
 
 _OFFICER = {Cap.ORG_VIEW, Cap.PERSON_VIEW, Cap.STAFFING_VIEW}
 
@@ -64,25 +72,34 @@ ROLE_DEFINITIONS: dict[str, tuple[str, frozenset[Cap], int]] = {
         "委领导",
         frozenset(
             _OFFICER
-            | {Cap.USER_VIEW, Cap.REPORT_VIEW, Cap.REPORT_IDENTITY, Cap.LEAD_VIEW}
+            | {Cap.USER_VIEW, Cap.REPORT_VIEW, Cap.REPORT_IDENTITY, Cap.LEAD_VIEW, Cap.CASE_VIEW}
             | {Cap.CHAIN_MANAGE}
         ),
         20,
     ),
     # 室主任: heads a county department; the first approver of its leads (DOMAIN.md §3).
-    "dept_head": ("室主任", frozenset(_OFFICER | {Cap.REPORT_VIEW} | _LEAD_CAPS), 25),
+    # The 审理室主任 reviews through CASE_REVIEW on their own department (DOMAIN.md §4 审理).
+    "dept_head": (
+        "室主任",
+        frozenset(_OFFICER | {Cap.REPORT_VIEW, Cap.CASE_REVIEW} | _LEAD_CAPS | _CASE_CAPS),
+        25,
+    ),
     "petition_officer": ("信访室干部", frozenset(_OFFICER | _REPORT_CAPS), 30),
     "case_mgmt_officer": (
         "案管室干部",
-        frozenset(_OFFICER | {Cap.REPORT_VIEW} | _LEAD_CAPS),
+        frozenset(_OFFICER | {Cap.REPORT_VIEW, Cap.CASE_VIEW} | _LEAD_CAPS),
         40,
     ),
     "supervision_officer": (
         "监督检查/审查调查干部",
-        frozenset(_OFFICER | {Cap.REPORT_VIEW} | _LEAD_CAPS),
+        frozenset(_OFFICER | {Cap.REPORT_VIEW} | _LEAD_CAPS | _CASE_CAPS),
         50,
     ),
-    "trial_officer": ("审理室干部", frozenset(_OFFICER | {Cap.LEAD_VIEW}), 60),
+    "trial_officer": (
+        "审理室干部",
+        frozenset(_OFFICER | {Cap.LEAD_VIEW, Cap.CASE_VIEW, Cap.CASE_REVIEW}),
+        60,
+    ),
     "auditor": ("安全审计员", frozenset({Cap.ORG_VIEW, Cap.USER_VIEW, Cap.AUDIT_VIEW}), 70),
     "township_secretary": (
         "乡镇纪委书记",
@@ -97,14 +114,24 @@ ROLE_DEFINITIONS: dict[str, tuple[str, frozenset[Cap], int]] = {
             }
             | _REPORT_CAPS
             | _LEAD_CAPS
+            | _CASE_CAPS
+            | {Cap.CASE_REVIEW}
         ),
         80,
     ),
     "township_officer": (
         "乡镇纪检干部",
-        frozenset(_OFFICER | {Cap.REPORT_VIEW, Cap.REPORT_HANDLE} | _LEAD_CAPS),
+        frozenset(
+            _OFFICER
+            | {Cap.REPORT_VIEW, Cap.REPORT_HANDLE, Cap.CASE_REVIEW}
+            | _LEAD_CAPS
+            | _CASE_CAPS
+        ),
         90,
     ),
+    # 党委主要负责人 (乡镇党委书记, 县委书记): signs the Party side of a 立案 and the sanctions
+    # the Party committee approves (DOMAIN.md §4); reads the cases of the body it heads.
+    "party_secretary": ("党委主要负责人", frozenset({Cap.ORG_VIEW, Cap.CASE_VIEW}), 95),
     "station_head": ("联络站站长", frozenset({Cap.ORG_VIEW, Cap.PERSON_VIEW}), 100),
     "informant": ("信息员", frozenset({Cap.ORG_VIEW}), 110),
 }
@@ -124,6 +151,7 @@ ROLE_TIER: dict[str, int] = {
     "auditor": 1,
     "township_secretary": 2,
     "township_officer": 2,
+    "party_secretary": 1,
     "station_head": 3,
     "informant": 3,
 }

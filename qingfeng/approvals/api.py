@@ -344,7 +344,7 @@ def get_chains(request: HttpRequest, org_id: int) -> dict[str, Any]:
     org = _chain_body(caller(request), org_id)
     return {
         "org": org_ref(org),
-        "chains": [_matter_chain(org, m) for m in Matter.values],
+        "chains": [_matter_chain(org, m) for m in chains.matters_for(org)],
         "roles": [{"code": c, "name": n} for c, n in chains.SIGNING_ROLES.items()],
     }
 
@@ -358,7 +358,7 @@ def get_chains(request: HttpRequest, org_id: int) -> dict[str, Any]:
 def put_chain(request: HttpRequest, org_id: int, matter: str, payload: ChainIn) -> dict[str, Any]:
     user = caller(request)
     org = _chain_body(user, org_id)
-    if matter not in Matter.values:
+    if matter not in chains.matters_for(org):
         raise Http404
     rename = {
         f"step{i}_{attr}": f"steps.{i - 1}.{attr}"

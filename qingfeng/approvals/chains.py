@@ -22,6 +22,7 @@ SIGNING_ROLES: dict[str, str] = {
     "township_secretary": "乡镇纪委书记",
     "dept_head": "室主任",
     "county_leader": "委领导",
+    "party_secretary": "党委主要负责人",
 }
 
 
@@ -36,6 +37,12 @@ _SECRETARY = StepSpec("township_secretary", Relation.SELF, "纪委书记")
 _DEPT_HEAD = StepSpec("dept_head", Relation.DEPT, "承办部门主要负责人")
 _LEADER = StepSpec("county_leader", Relation.SELF, "分管委领导")
 _HEAD = StepSpec("county_leader", Relation.SELF, "委主要负责人")
+_SUPERVISION_HEAD = StepSpec("county_leader", Relation.SELF, "监委主要负责人")
+# The head of the same-level Party committee (乡镇党委书记 / 县委书记), DOMAIN.md §4 立案.
+_PARTY_HEAD = StepSpec("party_secretary", Relation.SELF, "同级党委主要负责人")
+# A township has no 监委: its 监察 matters go to the county 监委 (DOMAIN.md §1, §4).
+_COUNTY_SUPERVISION = StepSpec("county_leader", Relation.PARENT, "县监委主要负责人")
+_UPPER = StepSpec("county_leader", Relation.PARENT, "上级机关负责人")
 
 DEFAULT_CHAINS: dict[str, dict[str, tuple[StepSpec, ...]]] = {
     "township": {
@@ -44,6 +51,13 @@ DEFAULT_CHAINS: dict[str, dict[str, tuple[StepSpec, ...]]] = {
         Matter.ENQUIRY_PLAN_HEAD: (_SECRETARY,),
         Matter.ENQUIRY_OUTCOME: (_SECRETARY,),
         Matter.VERIFICATION_REPORT: (_SECRETARY,),
+        Matter.CASE_FILING_PARTY: (_SECRETARY, _PARTY_HEAD),
+        Matter.CASE_FILING_SUPERVISION: (_SECRETARY, _COUNTY_SUPERVISION),
+        Matter.CASE_FILING_JOINT: (_SECRETARY, _PARTY_HEAD, _COUNTY_SUPERVISION),
+        Matter.CASE_MEASURE: (_SECRETARY,),
+        Matter.CASE_EXTENSION: (_SECRETARY, _UPPER),
+        Matter.INVESTIGATION_REPORT: (_SECRETARY,),
+        Matter.REVIEW_REPORT: (_SECRETARY,),
     },
     "upper": {
         Matter.LEAD_DISPOSAL: (_DEPT_HEAD, _LEADER),
@@ -51,8 +65,24 @@ DEFAULT_CHAINS: dict[str, dict[str, tuple[StepSpec, ...]]] = {
         Matter.ENQUIRY_PLAN_HEAD: (_DEPT_HEAD, _HEAD),
         Matter.ENQUIRY_OUTCOME: (_DEPT_HEAD, _LEADER),
         Matter.VERIFICATION_REPORT: (_DEPT_HEAD, _HEAD),
+        Matter.CASE_FILING_PARTY: (_DEPT_HEAD, _HEAD, _PARTY_HEAD),
+        Matter.CASE_FILING_SUPERVISION: (_DEPT_HEAD, _SUPERVISION_HEAD),
+        Matter.CASE_FILING_JOINT: (_DEPT_HEAD, _HEAD, _PARTY_HEAD),
+        Matter.CASE_MEASURE: (_DEPT_HEAD, _LEADER),
+        Matter.CASE_DETENTION: (_DEPT_HEAD, _HEAD, _UPPER),
+        Matter.CASE_EXTENSION: (_DEPT_HEAD, _HEAD, _UPPER),
+        Matter.INVESTIGATION_REPORT: (_DEPT_HEAD, _LEADER),
+        Matter.REVIEW_REPORT: (_DEPT_HEAD, _LEADER),
     },
 }
+
+
+def matters_for(org: Org) -> list[Matter]:
+    """The matters whose chain ``org`` may configure. A sanction decision is approved by the
+    body holding the power (``cases.decisions``), never by a configured chain; 留置 is never
+    a township matter (DOMAIN.md §4)."""
+    family = "township" if org.kind in TOWNSHIP_KINDS else "upper"
+    return [m for m in Matter if m in DEFAULT_CHAINS[family]]
 
 
 def default_chain(org: Org, matter: str) -> tuple[StepSpec, ...]:

@@ -122,13 +122,19 @@ class ChainForm(StyledForm):
 
 
 class BodySettingsForm(StyledForm):
-    """办案设置 of one body: the local 初步核实 limit (DOMAIN.md §3 *local*)."""
+    """办案设置 of one body: the local 初步核实 limit (DOMAIN.md §3 *local*) and, for a
+    county, 乡案县审 (DOMAIN.md §4 *local*)."""
 
     verification_months = forms.TypedChoiceField(
         label="初步核实时限",
         choices=[(1, "1个月"), (2, "2个月")],
         coerce=int,
         help_text="本地做法：15个工作日至2个月；已开始的初步核实仍按原时限计算",
+    )
+    reviews_township_cases = forms.BooleanField(
+        label="乡案县审",
+        required=False,
+        help_text="县（区）纪委监委设置：所辖乡镇（街道）案件先移送县案件审理室审理",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

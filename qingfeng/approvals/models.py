@@ -29,6 +29,16 @@ class Matter(models.TextChoices):
     ENQUIRY_PLAN_HEAD = "enquiry_plan_head", _("谈话函询方案（下级党委主要负责人）")
     ENQUIRY_OUTCOME = "enquiry_outcome", _("谈话函询情况报告")
     VERIFICATION_REPORT = "verification_report", _("初步核实情况报告")
+    # Cases (DOMAIN.md §4)
+    CASE_FILING_PARTY = "case_filing_party", _("立案审查呈批（党纪）")
+    CASE_FILING_SUPERVISION = "case_filing_supervision", _("立案调查呈批（监察）")
+    CASE_FILING_JOINT = "case_filing_joint", _("立案审查调查呈批（党纪、监察）")
+    CASE_MEASURE = "case_measure", _("审查调查措施")
+    CASE_DETENTION = "case_detention", _("留置")
+    CASE_EXTENSION = "case_extension", _("延长审查调查期限")
+    INVESTIGATION_REPORT = "investigation_report", _("审查调查报告")
+    REVIEW_REPORT = "review_report", _("审理报告")
+    SANCTION_DECISION = "sanction_decision", _("处分（处理）决定")
 
 
 class Relation(models.TextChoices):
@@ -120,6 +130,14 @@ class Approval(models.Model):
         on_delete=models.PROTECT,
         related_name="approvals",
     )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("案件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approvals",
+    )
     title = models.CharField(_("标题"), max_length=200)
     proposal = models.TextField(_("呈批意见"))
     # What the approved decision will do, e.g. {"way": "talk"}: applied on final approval.
@@ -149,6 +167,7 @@ class Approval(models.Model):
         ordering = ["-submitted_at", "-id"]
         indexes = [
             models.Index(fields=["lead", "-submitted_at"], name="approval_lead"),
+            models.Index(fields=["case", "-submitted_at"], name="approval_case"),
             models.Index(fields=["org", "status", "-submitted_at"], name="approval_org_status"),
         ]
 

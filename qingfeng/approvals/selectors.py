@@ -40,7 +40,7 @@ def waiting_steps_for(user: Any) -> QuerySet[ApprovalStep]:
     return (
         ApprovalStep.objects.filter(q, state=StepState.WAITING)
         .exclude(approval__submitted_by=user)
-        .select_related("approval", "approval__org", "approval__lead", "org")
+        .select_related("approval", "approval__org", "approval__lead", "approval__case", "org")
         .order_by("approval__submitted_at", "approval_id")
     )
 
@@ -58,10 +58,11 @@ def waiting_count(user: Any) -> int:
 
 def approvals_visible_to(user: Any) -> QuerySet[Approval]:
     """Approvals of records the user may read, plus those the user signs or signed."""
+    from qingfeng.cases.case_selectors import cases_visible_to
     from qingfeng.cases.selectors import leads_visible_to
 
     leads = leads_visible_to(user, Cap.LEAD_VIEW).values("pk")
-    q = Q(lead__in=leads)
+    q = Q(lead__in=leads) | Q(case__in=cases_visible_to(user).values("pk"))
     signer = signer_q(user)
     if signer is not None:
         q |= Q(pk__in=ApprovalStep.objects.filter(signer).values("approval_id"))
@@ -100,7 +101,7 @@ def get_approval_for_user(user: Any, pk: int) -> Approval:
     """One approval, or 404 when missing or out of the user's reach alike."""
     approval = (
         approvals_visible_to(user)
-        .select_related("org", "lead", "meeting", "submitted_by")
+        .select_related("org", "lead", "case", "meeting", "submitted_by")
         .filter(pk=pk)
         .first()
     )

@@ -127,8 +127,10 @@ def submit(
     state: Mapping[str, Any],
     actor: Any,
     lead: Any = None,
+    case: Any = None,
     dept: Org | None = None,
     meeting: MeetingInput | None = None,
+    steps: Sequence[chains.StepSpec] | None = None,
     request: HttpRequest | None = None,
 ) -> Approval:
     """Open a 呈批 of ``matter`` at ``org`` and queue its chain (DOMAIN.md §3).
@@ -136,7 +138,8 @@ def submit(
     The chain is copied from ``chains.chain_for`` and resolved to orgs now; a step whose
     approver cannot be placed (no handling department, no upper body) is refused with a
     message naming what is missing. The first step waits for its signer. Called by the
-    record's own service inside its transaction.
+    record's own service inside its transaction. ``steps`` replaces the chain where the law
+    fixes who approves (a sanction goes to the body holding the power, DOMAIN.md §4).
     """
     proposal = clean_text(
         proposal,
@@ -146,7 +149,7 @@ def submit(
         required=True,
         min_length=2,
     )
-    specs, _configured = chains.chain_for(org, matter)
+    specs = tuple(steps) if steps is not None else chains.chain_for(org, matter)[0]
     resolved: list[tuple[chains.StepSpec, Org]] = []
     for spec in specs:
         target = chains.resolve(spec, body=org, dept=dept)
@@ -166,6 +169,7 @@ def submit(
             org=org,
             matter=matter,
             lead=lead,
+            case=case,
             title=title[:200],
             proposal=proposal,
             payload=dict(payload),
@@ -375,6 +379,8 @@ def set_chain(
     """
     if org.kind not in chains.BODY_KINDS:
         raise ValidationError({"org": "只能为纪委监委或乡镇（街道）纪（工）委配置审批流程"})
+    if matter not in chains.matters_for(org):
+        raise ValidationError({"matter": "该审批事项的审批机关由规定确定，不能配置"})
     if not covers(actor, Cap.CHAIN_MANAGE, org):
         raise PermissionDenied("没有配置该机关审批流程的权限")
     if len(steps) > 5:

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qingfeng.accounts.roles import ROLE_DEFINITIONS, Cap
 from qingfeng.accounts.scope import has_cap, orgs_with
 from qingfeng.approvals import chains, services
+from qingfeng.approvals.chains import TOWNSHIP_KINDS
 from qingfeng.approvals.forms import BodySettingsForm, ChainForm, SignForm
 from qingfeng.approvals.models import (
     Approval,
@@ -43,7 +44,7 @@ from qingfeng.approvals.selectors import (
 )
 from qingfeng.cases import services as case_services
 from qingfeng.cases.clocks import verification_months
-from qingfeng.cases.models import LeadStatus, Way
+from qingfeng.cases.models import BodySettings, LeadStatus, Way
 from qingfeng.cases.outcomes import Outcome
 from qingfeng.core.forms import apply_service_errors
 from qingfeng.orgs.models import Org
@@ -292,7 +293,7 @@ class MatterChain:
 
 def matter_chains(org: Org) -> list[MatterChain]:
     out: list[MatterChain] = []
-    for matter in Matter:
+    for matter in chains.matters_for(org):
         specs, configured = chains.chain_for(org, matter)
         rows = [
             StepRow(i, s.label, role_name(s.role), str(Relation(s.relation).label))
@@ -311,6 +312,8 @@ def render_chains(
     status: int = 200,
 ) -> HttpResponse:
     months = verification_months(org)
+    row = BodySettings.objects.filter(org=org).first()
+    county_review = bool(row and row.reviews_township_cases)
     return render(
         request,
         "approvals/chains.html",
@@ -319,8 +322,12 @@ def render_chains(
             "org": org,
             "matters": matter_chains(org),
             "months": months,
+            "county_review": county_review,
+            "is_township": org.kind in TOWNSHIP_KINDS,
             "settings_form": settings_form
-            or BodySettingsForm(initial={"verification_months": months}),
+            or BodySettingsForm(
+                initial={"verification_months": months, "reviews_township_cases": county_review}
+            ),
         },
         status=status,
     )
@@ -374,9 +381,9 @@ def _chain_page(
 def chain_edit(request: HttpRequest, org_pk: int, matter: str) -> HttpResponse:
     """Edit one body's chain for one matter, or put it back to the default. Approvals
     already submitted keep the steps they were submitted with."""
-    if matter not in Matter.values:
-        raise Http404
     org = get_body_for_user(request.user, org_pk)
+    if matter not in chains.matters_for(org):
+        raise Http404
     which = Matter(matter)
     specs, configured = chains.chain_for(org, which)
     if request.method != "POST":
@@ -412,6 +419,7 @@ def body_settings(request: HttpRequest, org_pk: int) -> HttpResponse:
                 org=org,
                 actor=request.user,
                 verification_months=form.cleaned_data["verification_months"],
+                reviews_township_cases=form.cleaned_data["reviews_township_cases"],
                 request=request,
             )
         except ValidationError as exc:
@@ -419,7 +427,9 @@ def body_settings(request: HttpRequest, org_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"已将{org.name}的初步核实时限设为{form.cleaned_data['verification_months']}个月。",
+                f"已保存{org.name}的办案设置：初步核实时限"
+                f"{form.cleaned_data['verification_months']}个月"
+                f"{'，乡案县审已开启' if form.cleaned_data['reviews_township_cases'] else ''}。",
             )
             return redirect(chains_url(org))
     bodies = list(manageable_bodies(request.user))

@@ -35,6 +35,8 @@ class LeadStatus(models.TextChoices):
     ON_HOLD = "on_hold", _("暂存待查")
     CLOSED = "closed", _("已了结")
     CASE_PROPOSED = "case_proposed", _("拟立案")
+    FILING = "filing", _("立案呈批中")
+    FILED = "filed", _("已立案")
     TRANSFERRED = "transferred", _("已移送")
 
 
@@ -292,6 +294,13 @@ class BodySettings(models.Model):
         default=2,
         help_text=_("本地做法：15个工作日至2个月，默认2个月"),
     )
+    # Set on a county body: its 审理室 reviews the cases of its townships first (DOMAIN.md
+    # §4, *local* 乡案县审).
+    reviews_township_cases = models.BooleanField(
+        _("乡案县审"),
+        default=False,
+        help_text=_("开启后，所辖乡镇（街道）案件先移送县纪委监委案件审理室审理"),
+    )
 
     class Meta:
         verbose_name = _("办案设置")
@@ -299,3 +308,47 @@ class BodySettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org} 办案设置"
+
+
+from qingfeng.cases.case_models import (  # noqa: E402  (models of the cases app, split by size)
+    Case,
+    CaseClock,
+    CaseClockKind,
+    CaseMeasure,
+    CaseReview,
+    CaseStatus,
+    CaseTransition,
+    MeasureKind,
+    MeasureStatus,
+    ReviewStatus,
+    Sanction,
+    SanctionStatus,
+)
+
+__all__ = [
+    "BodySettings",
+    "Case",
+    "CaseClock",
+    "CaseClockKind",
+    "CaseMeasure",
+    "CaseReview",
+    "CaseStatus",
+    "CaseTransition",
+    "Enquiry",
+    "EnquiryMode",
+    "EnquiryStatus",
+    "Lead",
+    "LeadClock",
+    "LeadClockKind",
+    "LeadSource",
+    "LeadStatus",
+    "LeadTransition",
+    "MeasureKind",
+    "MeasureStatus",
+    "ReviewStatus",
+    "Sanction",
+    "SanctionStatus",
+    "Verification",
+    "VerificationStatus",
+    "Way",
+]

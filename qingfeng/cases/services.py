@@ -335,28 +335,41 @@ approvals.register(
 
 
 def set_body_settings(
-    *, org: Org, actor: Any, verification_months: int, request: HttpRequest | None = None
+    *,
+    org: Org,
+    actor: Any,
+    verification_months: int,
+    reviews_township_cases: bool = False,
+    request: HttpRequest | None = None,
 ) -> BodySettings:
-    """Set a body's local 初步核实 limit (DOMAIN.md §3 *local*: 15 working days to 2 months;
-    whole months here, 1 or 2). Running verifications keep the limit they started with."""
+    """Set a body's local practice: its 初步核实 limit (DOMAIN.md §3 *local*: 15 working days
+    to 2 months; whole months here, 1 or 2) and, for a county, 乡案县审 (DOMAIN.md §4
+    *local*: its 审理室 reviews township cases before the sanction is approved). Running
+    verifications keep their limit; cases already in 审理 keep their 审理 body."""
     if org.kind not in BODY_KINDS:
         raise ValidationError({"org": "只能为纪委监委或乡镇（街道）纪（工）委设置"})
     if not covers(actor, Cap.CHAIN_MANAGE, org):
         raise PermissionDenied("没有修改该机关办案设置的权限")
     if verification_months not in (1, 2):
         raise ValidationError({"verification_months": "初步核实时限须为1个月或2个月"})
+    if reviews_township_cases and org.kind in (OrgKind.TOWNSHIP, OrgKind.STREET):
+        raise ValidationError({"reviews_township_cases": "乡案县审由县（区）纪委监委设置"})
     with transaction.atomic():
         row, _created = BodySettings.objects.select_for_update().get_or_create(org=org)
-        old = row.verification_months
+        before = [row.verification_months, row.reviews_township_cases]
         row.verification_months = verification_months
-        row.save(update_fields=["verification_months"])
+        row.reviews_township_cases = reviews_township_cases
+        row.save(update_fields=["verification_months", "reviews_township_cases"])
         record(
             action=AuditAction.UPDATE,
             actor=actor,
             obj=org,
             org=org,
             request=request,
-            changes={"verification_months": [old, verification_months]},
-            detail="办案设置：初步核实时限",
+            changes={
+                "verification_months": [before[0], verification_months],
+                "reviews_township_cases": [before[1], reviews_township_cases],
+            },
+            detail="办案设置：初步核实时限、乡案县审",
         )
     return row

@@ -27,6 +27,7 @@ from qingfeng.approvals.chains import TOWNSHIP_KINDS
 from qingfeng.approvals.models import ApprovalStatus
 from qingfeng.cases import list_selectors as ls
 from qingfeng.cases import services, workflow
+from qingfeng.cases.case_selectors import cases_visible_to
 from qingfeng.cases.forms import (
     EnquiryReportForm,
     EnquiryStartForm,
@@ -70,6 +71,8 @@ STATUS_BADGES: dict[str, str] = {
     LeadStatus.ON_HOLD: "text-bg-secondary",
     LeadStatus.CLOSED: "text-bg-success",
     LeadStatus.CASE_PROPOSED: "text-bg-danger",
+    LeadStatus.FILING: "text-bg-info",
+    LeadStatus.FILED: "text-bg-danger",
     LeadStatus.TRANSFERRED: "text-bg-dark",
 }
 APPROVAL_BADGES: dict[str, str] = {
@@ -432,6 +435,13 @@ def render_detail(
         "panels": panels,
         "may_handle": handle,
         "can_edit": handle and workflow.allowed(Action.EDIT, lead.status),
+        # 立案呈批 on a lead proposed for a case; its case once filed (if the user reads it).
+        "can_file": handle
+        and workflow.allowed(Action.PROPOSE_FILING, lead.status)
+        and has_cap(user, Cap.CASE_HANDLE),
+        "case": cases_visible_to(user).filter(lead=lead).only("pk", "number").first()
+        if lead.status == LeadStatus.FILED
+        else None,
     }
     return render(request, "cases/lead_detail.html", context, status=status)
 

@@ -31,6 +31,9 @@ class Action(StrEnum):
     START_VERIFICATION = "start_verification"
     REPORT_VERIFICATION = "report_verification"
     CONCLUDE_VERIFICATION = "conclude_verification"
+    PROPOSE_FILING = "propose_filing"
+    FILE_CASE = "file_case"
+    FILING_RETURNED = "filing_returned"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,10 @@ STEPS: dict[Action, Step] = {
     Action.START_VERIFICATION: Step(_("开展初步核实"), (L.VERIFICATION,)),
     Action.REPORT_VERIFICATION: Step(_("初步核实情况报告呈批"), (L.VERIFICATION,)),
     Action.CONCLUDE_VERIFICATION: Step(_("初步核实办结"), (L.VERIFICATION,)),
+    # 立案 (DOMAIN.md §4): a lead proposed for a case is filed by an approved 呈批报告.
+    Action.PROPOSE_FILING: Step(_("立案呈批"), (L.CASE_PROPOSED,)),
+    Action.FILE_CASE: Step(_("批准立案"), (L.FILING,)),
+    Action.FILING_RETURNED: Step(_("立案呈批未通过"), (L.FILING,)),
 }
 
 WAY_TARGET: dict[str, str] = {

@@ -72,6 +72,14 @@ MENU: list[MenuGroup] = [
         ],
     ),
     MenuGroup(
+        "案件管理",
+        "briefcase",
+        [
+            MenuItem("案件列表", "case_files:list", "briefcase", Cap.CASE_VIEW),
+            MenuItem("即将超期", "case_files:due", "alarm", Cap.CASE_VIEW),
+        ],
+    ),
+    MenuGroup(
         "用户与权限",
         "shield-lock",
         [

@@ -22,13 +22,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from qingfeng.approvals.models import (
-    Approval,
-    ApprovalStatus,
-    ApprovalStep,
-    Matter,
-    StepState,
-)
+from qingfeng.approvals.models import Approval, ApprovalStatus, ApprovalStep, Matter
 from qingfeng.cases.clocks import REPLY_WORKING_DAYS
 from qingfeng.cases.models import Enquiry, EnquiryMode, Lead, Verification, Way
 from qingfeng.cases.outcomes import Outcome
@@ -40,6 +34,18 @@ from qingfeng.documents.docx import (
     build_docx,
     build_form_docx,
     chinese_date,
+)
+from qingfeng.documents.form_rows import (
+    NOT_GIVEN,
+    OPINION_LINES,
+    approval_rows,
+    form_text,
+    lead_source,
+    meeting_rows,
+    name_of,
+    require_approved,
+    signed_lines,
+    text_lines,
 )
 from qingfeng.documents.models import Document, DocumentKind
 from qingfeng.documents.services import issue_numbered
@@ -58,9 +64,6 @@ SERIES = {
 }
 RULES = "《中国共产党纪律检查机关监督执纪工作规则》"
 ENQUIRY_MATTERS = (Matter.ENQUIRY_PLAN, Matter.ENQUIRY_PLAN_HEAD)
-NOT_GIVEN = "—"
-# Rows with room for a handwritten opinion on the printed sheet.
-OPINION_LINES = 3
 
 
 # -- 问题线索受理登记表 ----------------------------------------------------------------------
@@ -74,11 +77,11 @@ def issue_lead_register(*, lead: Lead, actor: Any) -> Document:
         FormRow("线索编号", lead.number),
         FormRow("登记日期", chinese_date(timezone.localdate(lead.created_at))),
         *_subject_rows(lead),
-        FormRow("线索来源", _source(lead)),
+        FormRow("线索来源", lead_source(lead)),
         FormRow("线索摘要", lead.summary, min_lines=OPINION_LINES),
         FormRow("管辖机关", org.name),
         FormRow("承办部门", lead.handling_dept.name if lead.handling_dept else NOT_GIVEN),
-        FormRow("登记人", _name(lead.created_by)),
+        FormRow("登记人", name_of(lead.created_by)),
     ]
     return _issue_form(lead=lead, actor=actor, kind=DocumentKind.LEAD_REGISTER, rows=rows)
 
@@ -91,7 +94,7 @@ def issue_disposal_form(*, approval: Approval, actor: Any) -> Document:
     way, the collective decision and every signature (DOMAIN.md §3: 集体研究、报批)."""
     if approval.matter != Matter.LEAD_DISPOSAL or approval.lead_id is None:
         raise ValidationError({"approval": "不是问题线索处置呈批"})
-    _require_approved(approval)
+    require_approved(approval)
     lead = _lead_of(approval)
     _check_actor(actor, lead, approval)
     way = Way(approval.payload["way"])
@@ -103,8 +106,8 @@ def issue_disposal_form(*, approval: Approval, actor: Any) -> Document:
     rows = [
         *_lead_rows(lead),
         FormRow("拟处置方式", str(way.label)),
-        *_meeting_rows(approval),
-        *_approval_rows(approval),
+        *meeting_rows(approval),
+        *approval_rows(approval),
     ]
     return _issue_form(lead=lead, actor=actor, kind=kind, rows=rows, approval=approval)
 
@@ -118,7 +121,7 @@ def issue_enquiry_approval(*, approval: Approval, enquiry: Enquiry, actor: Any) 
     head)."""
     if approval.matter not in ENQUIRY_MATTERS or approval.payload.get("enquiry") != enquiry.pk:
         raise ValidationError({"approval": "不是本次谈话函询的方案呈批"})
-    _require_approved(approval)
+    require_approved(approval)
     lead = enquiry.lead
     _check_actor(actor, lead, approval)
     way = f"{enquiry.get_mode_display()}（第{enquiry.round}次）"
@@ -127,8 +130,8 @@ def issue_enquiry_approval(*, approval: Approval, enquiry: Enquiry, actor: Any) 
     rows = [
         *_lead_rows(lead),
         FormRow("谈话函询方式", way),
-        *_meeting_rows(approval),
-        *_approval_rows(approval),
+        *meeting_rows(approval),
+        *approval_rows(approval),
     ]
     documents = [
         _issue_form(
@@ -152,7 +155,7 @@ def _issue_talk_plan(*, approval: Approval, enquiry: Enquiry, actor: Any) -> Doc
         "一、谈话对象",
         f"{lead.subject_name}，{_unit_post(lead) or NOT_GIVEN}。",
         "二、谈话事项",
-        *_lines(enquiry.plan),
+        *text_lines(enquiry.plan),
         "三、工作要求",
         "谈话由本机关相关负责人或者承办部门负责人进行，两人以上参加，"
         "在具备安全保障条件的场所进行，当场制作谈话笔录，由被谈话人核对后签名。",
@@ -264,27 +267,24 @@ def issue_verification_report(
     _check_actor(actor, lead, approval)
     outcome = Outcome(verification.outcome or approval.payload["outcome"])
     leader = verification.leader
-    members = [_name(u) for u in verification.team.order_by("full_name", "pk") if u.pk != leader.pk]
-    team = f"核查组组长{_name(leader)}" + (f"，成员{'、'.join(members)}" if members else "")
+    members = [
+        name_of(u) for u in verification.team.order_by("full_name", "pk") if u.pk != leader.pk
+    ]
+    team = f"核查组组长{name_of(leader)}" + (f"，成员{'、'.join(members)}" if members else "")
     paragraphs = [
         f"经批准，核查组自{chinese_date(verification.started_on)}起，对反映{_who(lead)}的"
         f"问题线索（{lead.number}）进行了初步核实。{team}。现将有关情况报告如下。",
         "一、反映的主要问题",
-        *_lines(lead.summary),
+        *text_lines(lead.summary),
         "二、初步核实情况",
-        *_lines(verification.report_text),
+        *text_lines(verification.report_text),
         "三、处理建议",
         f"建议：{outcome.label}。",
     ]
-    signed = [s for s in _steps(approval) if s.state == StepState.APPROVED]
+    signed = signed_lines(approval)
     if signed:
         paragraphs.append("四、审批情况")
-        paragraphs.extend(
-            f"{s.label}{_name(s.signer)}（{chinese_date(timezone.localdate(s.signed_at))}）："
-            f"{_opinion(s)}"
-            for s in signed
-            if s.signed_at is not None
-        )
+        paragraphs.extend(signed)
     return _issue_text(
         lead=lead,
         actor=actor,
@@ -310,13 +310,6 @@ def _check_actor(actor: Any, lead: Lead, approval: Approval | None = None) -> No
     ):
         return
     raise PermissionDenied("没有办理该问题线索的权限")
-
-
-def _require_approved(approval: Approval) -> None:
-    if approval.status != ApprovalStatus.APPROVED:
-        raise ValidationError(
-            {"approval": f"该呈批{approval.get_status_display()}，批准后才能生成呈批表"}
-        )
 
 
 def _lead_of(approval: Approval) -> Lead:
@@ -347,7 +340,6 @@ def _issue_form(
             )
         )
 
-    text = [f"{row.label}：{_row_text(row)}" for row in rows]
     return issue_numbered(
         org=org,
         kind=kind,
@@ -355,7 +347,7 @@ def _issue_form(
         title=title,
         issued_on=today,
         render=render,
-        body_text="\n".join(text),
+        body_text=form_text(rows),
         actor=actor,
         lead=lead,
         about=f"问题线索 {lead.number}" + (f"，呈批 {approval.number}" if approval else ""),
@@ -417,86 +409,9 @@ def _lead_rows(lead: Lead) -> list[FormRow]:
     return [
         FormRow("线索编号", lead.number),
         *_subject_rows(lead),
-        FormRow("线索来源", _source(lead)),
+        FormRow("线索来源", lead_source(lead)),
         FormRow("线索摘要", lead.summary, min_lines=OPINION_LINES),
     ]
-
-
-def _meeting_rows(approval: Approval) -> list[FormRow]:
-    meeting = approval.meeting
-    if meeting is None:
-        return []
-    text = "\n".join(
-        [
-            f"{chinese_date(meeting.held_on)}，{meeting.get_kind_display()}集体研究。",
-            f"参会人员：{meeting.participants}",
-            f"研究意见：{meeting.conclusion}",
-        ]
-    )
-    return [FormRow("集体研究情况", text, min_lines=OPINION_LINES)]
-
-
-def _approval_rows(approval: Approval) -> list[FormRow]:
-    """承办部门意见 (the proposal, signed by its submitter), then one row per signature
-    step of the chain in order: its 签批栏目, the opinion, the signer and the day."""
-    rows = [
-        FormRow(
-            "承办部门意见",
-            approval.proposal,
-            signer=_name(approval.submitted_by),
-            signed_on=timezone.localdate(approval.submitted_at),
-            min_lines=OPINION_LINES,
-        )
-    ]
-    for step in _steps(approval):
-        if step.signed_at is None or step.state not in (StepState.APPROVED, StepState.REJECTED):
-            rows.append(FormRow(step.label, min_lines=OPINION_LINES))
-            continue
-        rows.append(
-            FormRow(
-                step.label,
-                _opinion(step),
-                signer=_name(step.signer),
-                signed_on=timezone.localdate(step.signed_at),
-                min_lines=OPINION_LINES,
-            )
-        )
-    return rows
-
-
-def _steps(approval: Approval) -> list[ApprovalStep]:
-    # Read afresh: the last step is signed by a queryset UPDATE in the same transaction, and
-    # a caller's prefetched steps would not show it.
-    return list(
-        ApprovalStep.objects.filter(approval=approval).select_related("signer").order_by("order")
-    )
-
-
-def _opinion(step: ApprovalStep) -> str:
-    """The signer's words, led by the decision: "同意。", "同意。请抓紧办理。", "不同意。…"."""
-    decision = "同意" if step.state == StepState.APPROVED else "不同意"
-    comment = step.comment.strip()
-    if not comment or comment.rstrip("。") == decision:
-        return f"{decision}。"
-    return comment if comment.startswith(decision) else f"{decision}。{comment}"
-
-
-def _row_text(row: FormRow) -> str:
-    parts = [row.value.replace("\n", " ")]
-    if row.signer or row.signed_on:
-        parts.append(
-            " ".join(
-                p for p in (row.signer, chinese_date(row.signed_on) if row.signed_on else "") if p
-            )
-        )
-    return " ".join(p for p in parts if p)
-
-
-def _source(lead: Lead) -> str:
-    label = str(lead.get_source_display())
-    # The report's registration number links the lead to its origin; nothing else of the
-    # report (who wrote it, what it said) is copied.
-    return f"{label}（信访件 {lead.report.number}）" if lead.report is not None else label
 
 
 def _unit_post(lead: Lead) -> str:
@@ -505,14 +420,6 @@ def _unit_post(lead: Lead) -> str:
 
 def _who(lead: Lead) -> str:
     return f"{_unit_post(lead)}{lead.subject_name}"
-
-
-def _name(user: Any) -> str:
-    return str(user.full_name or user.username) if user is not None else ""
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _due_text(due: Deadline) -> str:

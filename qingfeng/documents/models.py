@@ -25,6 +25,16 @@ class DocumentKind(models.TextChoices):
     EXPLANATION_LETTER = "explanation_letter", _("关于作出书面说明的函")
     VERIFICATION_APPROVAL = "verification_approval", _("初步核实呈批表")
     VERIFICATION_REPORT = "verification_report", _("初步核实情况报告")
+    CASE_FILING_REPORT = "case_filing_report", _("立案审查调查呈批报告")
+    CASE_DECISION = "case_decision", _("立案决定书")
+    CASE_NOTICE = "case_notice", _("立案通知书")
+    JURISDICTION_DECISION = "jurisdiction_decision", _("指定管辖决定书")
+    INVESTIGATION_REPORT = "investigation_report", _("审查调查报告")
+    REVIEW_REGISTER = "review_register", _("案件移送审理登记表")
+    REVIEW_REPORT = "review_report", _("审理报告")
+    PARTY_SANCTION_DECISION = "party_sanction_decision", _("处分决定书")
+    GOV_SANCTION_DECISION = "gov_sanction_decision", _("政务处分决定书")
+    CLOSING_REPORT = "closing_report", _("结案报告")
 
 
 class NumberSequence(models.Model):
@@ -74,6 +84,14 @@ class Document(models.Model):
     lead = models.ForeignKey(
         "cases.Lead",
         verbose_name=_("问题线索"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("案件"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

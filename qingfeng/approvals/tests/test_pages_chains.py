@@ -96,9 +96,10 @@ def test_every_matter_shows_its_chain_marked_default(login, county):
     client = login("county_leader")
     page = client.get(CHAINS).content.decode()
     for matter in Matter:
-        assert f'id="qf-chain-{matter.value}"' in page
-        assert str(matter.label) in page
-        assert edit_url(county.county, matter.value) in page
+        # A sanction decision goes to the body holding the power: no chain to configure.
+        shown = f'id="qf-chain-{matter.value}"' in page
+        assert shown == (matter != Matter.SANCTION_DECISION)
+        assert (edit_url(county.county, matter.value) in page) == shown
     row = page[page.index('id="qf-chain-lead_disposal"') :]
     row = row[: row.index("</tr>")]
     assert "默认" in row and "承办部门主要负责人" in row and "分管委领导" in row
@@ -227,7 +228,7 @@ def test_body_settings_apply_to_new_verifications(login, county):
     response = client.post(settings_url(county.township_a), {"settings-verification_months": "1"})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "已将东坝镇纪委的初步核实时限设为1个月" in page
+    assert "已保存东坝镇纪委的办案设置：初步核实时限1个月" in page
     assert 'id="qf-current-months">1个月' in page
     assert BodySettings.objects.get(org=county.township_a).verification_months == 1
     # Other bodies keep the default.
