@@ -39,6 +39,7 @@ class Matter(models.TextChoices):
     INVESTIGATION_REPORT = "investigation_report", _("审查调查报告")
     REVIEW_REPORT = "review_report", _("审理报告")
     SANCTION_DECISION = "sanction_decision", _("处分（处理）决定")
+    JURISDICTION_MOVE = "jurisdiction_move", _("管辖调整（提级办理、指定管辖、交叉办理）")
 
 
 class Relation(models.TextChoices):

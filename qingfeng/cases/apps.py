@@ -14,6 +14,7 @@ class CasesConfig(AppConfig):
             case_services,
             decisions,
             handling,
+            jurisdiction,
             services,
         )
         from qingfeng.cases.case_clocks import recompute_provisional as recompute_case_clocks

@@ -39,6 +39,9 @@ class CaseAction(StrEnum):
     ANNOUNCE = "announce"
     RECORD_EXECUTION = "record_execution"
     CLOSE = "close"
+    PROPOSE_MOVE = "propose_move"
+    MOVE = "move"
+    MOVE_RETURNED = "move_returned"
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,10 @@ CASE_STEPS: dict[CaseAction, CaseStep] = {
     CaseAction.ANNOUNCE: CaseStep(_("宣布处分决定"), (C.DECIDED,), C.EXECUTING),
     CaseAction.RECORD_EXECUTION: CaseStep(_("报告执行情况"), (C.EXECUTING,), None),
     CaseAction.CLOSE: CaseStep(_("结案"), (C.EXECUTING,), C.CLOSED),
+    # Jurisdiction moves happen while the case is investigated (DOMAIN.md §4).
+    CaseAction.PROPOSE_MOVE: CaseStep(_("管辖调整呈批"), (C.INVESTIGATING,), None),
+    CaseAction.MOVE: CaseStep(_("调整管辖"), (C.INVESTIGATING,), None),
+    CaseAction.MOVE_RETURNED: CaseStep(_("管辖调整未获批"), (C.INVESTIGATING,), None),
 }
 
 OPEN_STATUSES = tuple(s for s in C.values if s != C.CLOSED)

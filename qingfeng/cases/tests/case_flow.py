@@ -16,6 +16,8 @@ from qingfeng.cases.models import BodySettings, Case, CaseReview, Lead, Way
 from qingfeng.cases.outcomes import Outcome
 from qingfeng.cases.tests.conftest import approve_all, make_lead, meeting, propose
 from qingfeng.core.testing import SmallCounty, make_org, make_user
+
+__all__ = ["make_user", "meeting"]
 from qingfeng.orgs.models import DepartmentFunction, OrgKind
 
 
