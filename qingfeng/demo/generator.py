@@ -718,6 +718,9 @@ def generate(
             from qingfeng.demo.leads import county_leads_with_progress
 
             counts.update(county_leads_with_progress(root, seed, writer))
+            from qingfeng.demo.cases import county_cases_with_progress
+
+            counts.update(county_cases_with_progress(root, seed, writer))
         record(
             action=Action.CREATE,
             obj=root,

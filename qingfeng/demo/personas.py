@@ -2,7 +2,10 @@
 
 At county scale the lead handling of ``qingfeng.demo.leads`` needs a few more: the first
 supervision room's head (室主任, first signer of the county's lead approvals) and officer,
-and a 专职干事 in the same township as the secretary (DOMAIN.md §1, §3).
+and a 专职干事 in the same township as the secretary (DOMAIN.md §1, §3). The cases of
+``qingfeng.demo.cases`` need the 案件审理室's head and a second reviewer (审理 by at least
+two, DOMAIN.md §4) and the heads of the same-level Party committees who sign 立案 and the
+sanctions a Party committee approves: the first township's 党委书记 and the 县委书记.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ DEMO_PASSWORD = "Qingfeng@2026"  # noqa: S105 (printed demo credential, by desig
 
 # Usernames in the order of the login table; the generator creates those its scale needs.
 DEMO_USERNAMES = (
-    "admin", "leader", "xinfang", "anguan", "zhuren", "jiancha", "shenli", "shenji",
-    "shuji", "zhuanzhi", "ganshi", "zhanzhang", "xinxiyuan",
+    "admin", "leader", "xinfang", "anguan", "zhuren", "jiancha", "slzhuren", "shenli",
+    "shenli2", "shenji", "shuji", "zhuanzhi", "ganshi", "zhanzhang", "xinxiyuan",
+    "dangwei", "xianwei",
 )  # fmt: skip
 
 
@@ -66,13 +70,17 @@ def persona_specs(plan: Plan) -> list[tuple[str, str, str, OrgRow, OrgRow, bool]
         ("anguan", "孙建华", "case_mgmt_officer", d["AG"], root, True),
         ("zhuren", "林国栋", "dept_head", room, room, False),
         ("jiancha", "马俊杰", "supervision_officer", room, room, False),
+        ("slzhuren", "何振华", "dept_head", d["SL"], d["SL"], False),
         ("shenli", "李卫东", "trial_officer", d["SL"], root, True),
+        ("shenli2", "黄雅琴", "trial_officer", d["SL"], d["SL"], False),
         ("shenji", "周敏", "auditor", d["BGS"], root, True),
         ("shuji", "吴海涛", "township_secretary", first.org, first.org, True),
         ("zhuanzhi", "许文静", "township_officer", first.org, first.org, True),
         ("ganshi", "郑晓燕", "township_officer", second.org, second.org, True),
         ("zhanzhang", "王德顺", "station_head", first.stations[0], first.stations[0], False),
         ("xinxiyuan", "冯秀兰", "informant", first.stations[1], first.stations[1], False),
+        ("dangwei", "刘志强", "party_secretary", first.org, first.org, False),
+        ("xianwei", "高建民", "party_secretary", root, root, False),
     ]
 
 

@@ -7,15 +7,15 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from qingfeng.approvals.models import ApprovalStatus
+from qingfeng.approvals.models import Approval, ApprovalStatus
 from qingfeng.cases import case_services, jurisdiction
 from qingfeng.cases.case_selectors import cases_visible_to, get_case_for_user
-from qingfeng.cases.models import CaseClockKind
+from qingfeng.cases.models import Case, CaseClockKind
 from qingfeng.cases.tests import case_flow as flow
 from qingfeng.cases.tests.conftest import approve_all
 from qingfeng.core.testing import make_org
 from qingfeng.documents.models import DocumentKind
-from qingfeng.orgs.models import CollaborationZone, OrgKind
+from qingfeng.orgs.models import CollaborationZone, Org, OrgKind
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def cc(county):
     return cc
 
 
-def _move(cc, case, kind, target):
+def _move(cc: flow.CaseCounty, case: Case, kind: str, target: Org | None) -> Approval:
     return jurisdiction.propose_move(
         case=case,
         actor=cc.users["supervision_officer_county"],
