@@ -58,6 +58,7 @@ DEFAULT_CHAINS: dict[str, dict[str, tuple[StepSpec, ...]]] = {
         Matter.CASE_EXTENSION: (_SECRETARY, _UPPER),
         Matter.INVESTIGATION_REPORT: (_SECRETARY,),
         Matter.REVIEW_REPORT: (_SECRETARY,),
+        Matter.APPEAL_DECISION: (_SECRETARY,),
     },
     "upper": {
         Matter.LEAD_DISPOSAL: (_DEPT_HEAD, _LEADER),
@@ -73,6 +74,7 @@ DEFAULT_CHAINS: dict[str, dict[str, tuple[StepSpec, ...]]] = {
         Matter.CASE_EXTENSION: (_DEPT_HEAD, _HEAD, _UPPER),
         Matter.INVESTIGATION_REPORT: (_DEPT_HEAD, _LEADER),
         Matter.REVIEW_REPORT: (_DEPT_HEAD, _LEADER),
+        Matter.APPEAL_DECISION: (_HEAD,),
     },
 }
 

@@ -40,6 +40,7 @@ class Matter(models.TextChoices):
     REVIEW_REPORT = "review_report", _("审理报告")
     SANCTION_DECISION = "sanction_decision", _("处分（处理）决定")
     JURISDICTION_MOVE = "jurisdiction_move", _("管辖调整（提级办理、指定管辖、交叉办理）")
+    APPEAL_DECISION = "appeal_decision", _("复议复查（复审复核）决定")
 
 
 class Relation(models.TextChoices):

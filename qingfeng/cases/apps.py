@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # The approval handlers of leads, 谈话函询, 初步核实 and cases register on import.
         from qingfeng.cases import (  # noqa: F401
+            appeals,
             case_review,
             case_services,
             decisions,

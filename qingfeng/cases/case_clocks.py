@@ -35,25 +35,35 @@ _MONTHS: dict[str, int] = {
     CaseClockKind.ANNOUNCE: 1,
     CaseClockKind.POST_AND_PAY: 1,
     CaseClockKind.EXECUTION_REPORT: 6,
+    CaseClockKind.APPEAL: 3,
 }
 
 
-def _deadline(clock_kind: str, starts_on: dt.date, extra: int, calendar: WorkCalendar) -> Deadline:
-    return calendar.deadline_months(starts_on, _MONTHS[clock_kind] + extra)
+def _deadline(
+    clock_kind: str, starts_on: dt.date, extra: int, calendar: WorkCalendar, months: int | None
+) -> Deadline:
+    return calendar.deadline_months(starts_on, (months or _MONTHS[clock_kind]) + extra)
 
 
 def start_clock(
-    *, case: Case, kind: CaseClockKind, starts_on: dt.date, calendar: WorkCalendar | None = None
+    *,
+    case: Case,
+    kind: CaseClockKind,
+    starts_on: dt.date,
+    months: int | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> CaseClock:
-    """Open ``kind`` for ``case`` at the body handling it, due per the rule of ``kind``."""
+    """Open ``kind`` for ``case`` at the body handling it, due per the rule of ``kind`` (or
+    in ``months`` where the period depends on the matter, e.g. an appeal)."""
     extra = case.extended_months if kind == CaseClockKind.INVESTIGATION else 0
-    deadline = _deadline(kind, starts_on, extra, calendar or WorkCalendar())
+    deadline = _deadline(kind, starts_on, extra, calendar or WorkCalendar(), months)
     return CaseClock.objects.create(
         case=case,
         kind=kind,
         org=case.org,
         starts_on=starts_on,
         due_on=deadline.date,
+        months=months,
         provisional=deadline.provisional,
     )
 
@@ -67,7 +77,7 @@ def extend_investigation(*, case: Case) -> None:
     """Move the open 1-year clock by the case's approved extension (DOMAIN.md §4)."""
     calendar = WorkCalendar()
     for clock in CaseClock.objects.filter(case=case, kind=CaseClockKind.INVESTIGATION, met_at=None):
-        deadline = _deadline(clock.kind, clock.starts_on, case.extended_months, calendar)
+        deadline = _deadline(clock.kind, clock.starts_on, case.extended_months, calendar, None)
         clock.due_on, clock.provisional = deadline.date, deadline.provisional
         clock.save(update_fields=["due_on", "provisional"])
 
@@ -87,7 +97,7 @@ def recompute_provisional(year: int) -> None:
             .filter(provisional=True, met_at=None, due_on__year__gte=year - 1)
         ):
             extra = clock.case.extended_months if clock.kind == CaseClockKind.INVESTIGATION else 0
-            deadline = _deadline(clock.kind, clock.starts_on, extra, calendar)
+            deadline = _deadline(clock.kind, clock.starts_on, extra, calendar, clock.months)
             if (deadline.date, deadline.provisional) != (clock.due_on, clock.provisional):
                 clock.due_on, clock.provisional = deadline.date, deadline.provisional
                 clock.save(update_fields=["due_on", "provisional"])

@@ -316,6 +316,65 @@ class Sanction(models.Model):
         return f"{self.case.number} {self.outcome}"
 
 
+class AppealKind(models.TextChoices):
+    """DOMAIN.md §4 "Appeals": Party 复议复查; 监察 复审 then 复核."""
+
+    PARTY = "party", _("党纪处分复议复查")
+    GOV_REVIEW = "gov_review", _("政务处分复审")
+    GOV_RECHECK = "gov_recheck", _("政务处分复核")
+
+
+class AppealStatus(models.TextChoices):
+    REVIEWING = "reviewing", _("办理中")
+    PENDING = "pending", _("决定呈批中")
+    DECIDED = "decided", _("已决定")
+
+
+class AppealOutcome(models.TextChoices):
+    UPHELD = "upheld", _("维持原处分")
+    CHANGED = "changed", _("变更处分")
+    REVOKED = "revoked", _("撤销处分")
+
+
+class Appeal(models.Model):
+    """A 复议复查 / 复审 / 复核 of one sanction (DOMAIN.md §4). The sanction stays in force
+    while it is handled; reviewers are people not on the original case."""
+
+    sanction = models.ForeignKey(Sanction, on_delete=models.PROTECT, related_name="appeals")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appeals")
+    kind = models.CharField(_("类别"), max_length=16, choices=AppealKind.choices)
+    org = models.ForeignKey(
+        Org, verbose_name=_("受理机关"), on_delete=models.PROTECT, related_name="+"
+    )
+    received_on = models.DateField(_("收到处分决定日期"))
+    applied_on = models.DateField(_("申请日期"))
+    reason = models.TextField(_("申请理由"))
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("复查人员"), blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=AppealStatus.choices, default=AppealStatus.REVIEWING
+    )
+    outcome = models.CharField(
+        _("复查结论"), max_length=10, choices=AppealOutcome.choices, blank=True
+    )
+    new_outcome = models.CharField(_("变更后的处分"), max_length=30, blank=True)
+    decision_text = models.TextField(_("复查决定"), blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("复议复查（复审复核）")
+        verbose_name_plural = _("复议复查（复审复核）")
+        ordering = ["case", "applied_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.get_kind_display()}"
+
+
 class CaseClockKind(models.TextChoices):
     INVESTIGATION = "investigation", _("审查调查期限（1年）")
     DETENTION = "detention", _("留置期限（3个月）")
@@ -323,6 +382,7 @@ class CaseClockKind(models.TextChoices):
     ANNOUNCE = "announce", _("1个月内宣布处分决定")
     POST_AND_PAY = "post_and_pay", _("1个月内变更职务、工资")
     EXECUTION_REPORT = "execution_report", _("6个月内报告执行情况")
+    APPEAL = "appeal", _("复议复查（复审复核）办理期限")
 
 
 class CaseClock(models.Model):
@@ -333,6 +393,8 @@ class CaseClock(models.Model):
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", db_index=False)
     starts_on = models.DateField(_("起算日"))
     due_on = models.DateField(_("截止日"))
+    # The period in months when it depends on the matter (an appeal: 3, 1 or 2 months).
+    months = models.PositiveSmallIntegerField(_("期限（月）"), null=True, blank=True)
     provisional = models.BooleanField(_("按未录入年度估算"), default=False)
     met_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     reminded_on = models.DateField(_("最近提醒日"), null=True, blank=True)

@@ -42,6 +42,7 @@ class CaseAction(StrEnum):
     PROPOSE_MOVE = "propose_move"
     MOVE = "move"
     MOVE_RETURNED = "move_returned"
+    APPEAL = "appeal"
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,10 @@ CASE_STEPS: dict[CaseAction, CaseStep] = {
     CaseAction.PROPOSE_MOVE: CaseStep(_("管辖调整呈批"), (C.INVESTIGATING,), None),
     CaseAction.MOVE: CaseStep(_("调整管辖"), (C.INVESTIGATING,), None),
     CaseAction.MOVE_RETURNED: CaseStep(_("管辖调整未获批"), (C.INVESTIGATING,), None),
+    # Appeals run beside the case: the sanction stays in force (DOMAIN.md §4).
+    CaseAction.APPEAL: CaseStep(
+        _("复议复查（复审复核）"), (C.DECIDED, C.EXECUTING, C.CLOSED), None
+    ),
 }
 
 OPEN_STATUSES = tuple(s for s in C.values if s != C.CLOSED)

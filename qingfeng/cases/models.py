@@ -311,6 +311,10 @@ class BodySettings(models.Model):
 
 
 from qingfeng.cases.case_models import (  # noqa: E402  (models of the cases app, split by size)
+    Appeal,
+    AppealKind,
+    AppealOutcome,
+    AppealStatus,
     Case,
     CaseClock,
     CaseClockKind,
@@ -326,6 +330,10 @@ from qingfeng.cases.case_models import (  # noqa: E402  (models of the cases app
 )
 
 __all__ = [
+    "Appeal",
+    "AppealKind",
+    "AppealOutcome",
+    "AppealStatus",
     "BodySettings",
     "Case",
     "CaseClock",

@@ -321,7 +321,7 @@ def test_get_chains_scope(login, county, persona, org, status):
 def test_get_chains_defaults(login, county):
     body = login("county_leader").get(f"/api/approval-chains/{county.county.pk}").json()
     chains = {c["matter"]: c for c in body["chains"]}
-    assert len(chains) == 13 and not any(c["configured"] for c in chains.values())
+    assert len(chains) == 14 and not any(c["configured"] for c in chains.values())
     assert [s["label"] for s in chains["lead_disposal"]["steps"]] == [
         "承办部门主要负责人",
         "分管委领导",
@@ -335,7 +335,9 @@ def test_get_chains_defaults(login, county):
     }
     town = login("township_secretary").get(f"/api/approval-chains/{county.township_a.pk}").json()
     by_matter = {c["matter"]: [s["label"] for s in c["steps"]] for c in town["chains"]}
-    lead_matters = [m for m in by_matter if not m.startswith(("case_", "investigation", "review"))]
+    lead_matters = [
+        m for m in by_matter if not m.startswith(("case_", "investigation", "review", "appeal"))
+    ]
     assert [by_matter[m] for m in lead_matters] == [["纪委书记"]] * 5
     # 立案 (Party side): the township 纪委书记, then the township Party committee's head.
     assert by_matter["case_filing_party"] == ["纪委书记", "同级党委主要负责人"]
