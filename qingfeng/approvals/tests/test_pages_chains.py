@@ -95,10 +95,12 @@ def test_bodies_in_scope_only(login, county):
 def test_every_matter_shows_its_chain_marked_default(login, county):
     client = login("county_leader")
     page = client.get(CHAINS).content.decode()
+    fixed_by_law = {Matter.SANCTION_DECISION, Matter.JURISDICTION_MOVE}
     for matter in Matter:
-        # A sanction decision goes to the body holding the power: no chain to configure.
+        # A sanction decision goes to the body holding the power and a jurisdiction move to
+        # the upper body: no chain to configure.
         shown = f'id="qf-chain-{matter.value}"' in page
-        assert shown == (matter != Matter.SANCTION_DECISION)
+        assert shown == (matter not in fixed_by_law)
         assert (edit_url(county.county, matter.value) in page) == shown
     row = page[page.index('id="qf-chain-lead_disposal"') :]
     row = row[: row.index("</tr>")]
