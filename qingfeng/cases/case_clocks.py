@@ -36,6 +36,7 @@ _MONTHS: dict[str, int] = {
     CaseClockKind.POST_AND_PAY: 1,
     CaseClockKind.EXECUTION_REPORT: 6,
     CaseClockKind.APPEAL: 3,
+    CaseClockKind.PROBATION: 12,
 }
 
 

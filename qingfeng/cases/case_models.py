@@ -275,6 +275,11 @@ class SanctionStatus(models.TextChoices):
     VOID = "void", _("未批准")
 
 
+class ProbationResult(models.TextChoices):
+    RESTORED = "restored", _("恢复党员权利")
+    EXTENDED = "extended", _("延长察看期一年")
+
+
 class Sanction(models.Model):
     """One decided sanction, 组织处理 or measure of a case (DOMAIN.md §5).
 
@@ -293,6 +298,12 @@ class Sanction(models.Model):
     )
     decided_on = models.DateField(_("决定（生效）日期"), null=True, blank=True)
     effect_ends_on = models.DateField(_("影响期至"), null=True, blank=True)
+    # 留党察看: the last day of the term, whether it was extended, and how it ended.
+    term_ends_on = models.DateField(_("察看期至"), null=True, blank=True)
+    probation_extended = models.BooleanField(_("已延长察看期"), default=False)
+    probation_result = models.CharField(
+        _("察看期满处理"), max_length=10, choices=ProbationResult.choices, blank=True
+    )
     announced_on = models.DateField(_("宣布日期"), null=True, blank=True)
     executed_on = models.DateField(_("执行报告日期"), null=True, blank=True)
     execution_note = models.TextField(_("执行情况"), blank=True)
@@ -383,6 +394,7 @@ class CaseClockKind(models.TextChoices):
     POST_AND_PAY = "post_and_pay", _("1个月内变更职务、工资")
     EXECUTION_REPORT = "execution_report", _("6个月内报告执行情况")
     APPEAL = "appeal", _("复议复查（复审复核）办理期限")
+    PROBATION = "probation", _("留党察看期满")
 
 
 class CaseClock(models.Model):

@@ -43,6 +43,7 @@ class CaseAction(StrEnum):
     MOVE = "move"
     MOVE_RETURNED = "move_returned"
     APPEAL = "appeal"
+    PROBATION = "probation"
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ CASE_STEPS: dict[CaseAction, CaseStep] = {
     CaseAction.APPEAL: CaseStep(
         _("复议复查（复审复核）"), (C.DECIDED, C.EXECUTING, C.CLOSED), None
     ),
+    CaseAction.PROBATION: CaseStep(_("留党察看期满处理"), (C.DECIDED, C.EXECUTING, C.CLOSED), None),
 }
 
 OPEN_STATUSES = tuple(s for s in C.values if s != C.CLOSED)

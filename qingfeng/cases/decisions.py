@@ -191,6 +191,15 @@ def _decision_approved(approval: Approval, case: Case, actor: Any) -> None:
                 sanction.outcome, today, probation_years=sanction.probation_years
             )
             sanction.effect_ends_on = period.ends_on
+            sanction.term_ends_on = period.term_ends_on
+            if sanction.probation_years:
+                case_clocks.start_clock(
+                    case=case,
+                    kind=CaseClockKind.PROBATION,
+                    starts_on=today,
+                    months=12 * sanction.probation_years,
+                    calendar=calendar,
+                )
             for key, deadline in execution_clocks(
                 sanction.outcome, today, calendar=calendar
             ).items():
@@ -198,7 +207,9 @@ def _decision_approved(approval: Approval, case: Case, actor: Any) -> None:
         sanction.document = case_docs.issue_sanction_decision(
             approval=approval, sanction=sanction, actor=actor
         )
-        sanction.save(update_fields=["status", "decided_on", "effect_ends_on", "document"])
+        sanction.save(
+            update_fields=["status", "decided_on", "effect_ends_on", "term_ends_on", "document"]
+        )
     kinds = [CaseClockKind.ANNOUNCE]  # every decision is announced within 1 month
     if POST_AND_PAY in due:
         kinds.append(CaseClockKind.POST_AND_PAY)
