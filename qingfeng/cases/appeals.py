@@ -143,7 +143,10 @@ def file_appeal(
             created_by=actor,
         )
         clock = case_clocks.start_clock(
-            case=case, kind=CaseClockKind.APPEAL, starts_on=applied_on, months=DECIDE_MONTHS[AppealKind(kind)]
+            case=case,
+            kind=CaseClockKind.APPEAL,
+            starts_on=applied_on,
+            months=DECIDE_MONTHS[AppealKind(kind)],
         )
         if clock.org_id != body.pk:
             clock.org = body
