@@ -39,6 +39,7 @@ from qingfeng.cases.models import (
 from qingfeng.cases.outcomes import Outcome
 from qingfeng.cases.sanctions import (
     EFFECT_MONTHS,
+    TOWNSHIP_AUTHORITIES,
     Authority,
     EffectPeriod,
     SanctionKind,
@@ -470,7 +471,16 @@ def issue_sanction_decision(
         issuer=body,
         date=decided_on,
         about=f"{Outcome(sanction.outcome).label}，呈批 {approval.number}",
+        number_org=_deciding_org(case, sanction),
     )
+
+
+def _deciding_org(case: Case, sanction: Sanction) -> Org:
+    """The body in whose series a decision is numbered: the county for a township case the
+    county decides (DOMAIN.md §4 "Powers by level", §9 numbers per issuing body)."""
+    if sanction.authority in TOWNSHIP_AUTHORITIES or case.org.kind not in TOWNSHIP_KINDS:
+        return case.org
+    return case.org.parent or case.org
 
 
 def _gov_decision(
@@ -679,10 +689,13 @@ def _issue(
     render: Callable[[str], bytes],
     body_text: str,
     about: str,
+    number_org: Org | None = None,
 ) -> Document:
+    """Issue in the series of ``number_org`` (the body that decides; default the body
+    handling the case), tied to the case."""
     with transaction.atomic():
         document = issue_numbered(
-            org=case.org,
+            org=number_org or case.org,
             kind=kind,
             series=series,
             title=title,
@@ -691,11 +704,8 @@ def _issue(
             body_text=body_text,
             actor=actor,
             about=f"案件 {case.number}" + (f"，{about}" if about else ""),
+            case=case,
         )
-        # ``issue_numbered`` ties a document to a report or lead; a case's is tied here,
-        # in the same transaction as its number.
-        Document.objects.filter(pk=document.pk).update(case=case)
-        document.case = case
     return document
 
 
@@ -748,6 +758,7 @@ def _issue_text(
     addressee: str = "",
     date: dt.date | None = None,
     author: str = "",
+    number_org: Org | None = None,
 ) -> Document:
     """A text document: the heading (the deciding body, else the body handling the case),
     the title, the number, 主送, the body and the 落款."""
@@ -777,4 +788,5 @@ def _issue_text(
         render=render,
         body_text="\n".join([*head, *paragraphs, issuer, chinese_date(day)]),
         about=about,
+        number_org=number_org,
     )

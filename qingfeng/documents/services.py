@@ -26,7 +26,7 @@ from qingfeng.accounts.roles import Cap
 from qingfeng.accounts.scope import covers
 from qingfeng.audit.models import Action
 from qingfeng.audit.services import record
-from qingfeng.cases.models import Lead
+from qingfeng.cases.models import Case, Lead
 from qingfeng.documents.docx import OfficialDocument, build_docx, chinese_date
 from qingfeng.documents.models import Document, DocumentKind
 from qingfeng.documents.numbering import format_number, next_number
@@ -183,6 +183,7 @@ def issue_numbered(
     about: str,
     report: Report | None = None,
     lead: Lead | None = None,
+    case: Case | None = None,
 ) -> Document:
     """Take the next number of ``org``'s ``series``, render the DOCX with it, store the file
     and the row with its record, and audit — in the caller's transaction.
@@ -206,6 +207,7 @@ def issue_numbered(
             title=title[:200],
             report=report,
             lead=lead,
+            case=case,
             issued_by=actor,
             body_text=body_text,
         )

@@ -503,9 +503,10 @@ def test_gov_sanction_decision_states_person_facts_sanction_basis_and_appeal(cou
     case = sanction.case
     assert document.kind == DocumentKind.GOV_SANCTION_DECISION
     assert document.title == "政务处分决定书"
+    # Decided by the county 监委: numbered in the county's series (DOMAIN.md §9).
     assert (document.number, document.org, document.case) == (
-        f"东坝纪政处〔{year()}〕1号",
-        county.township_a,
+        f"清河纪政处〔{year()}〕1号",
+        county.county,
         case,
     )
     paragraphs = texts(document, heading="清河县监察委员会")
