@@ -273,8 +273,7 @@ def propose_appeal_decision(
         if outcome == AppealOutcome.CHANGED:
             new_outcome = clean_outcomes(
                 [new_outcome],
-                is_village_cadre=case.is_village_cadre,
-                is_party_member=case.is_party_member,
+                case=case,
                 field="new_outcome",
             )[0]
             if sanction_kind(new_outcome) != sanction_kind(old) or not _lighter(new_outcome, old):

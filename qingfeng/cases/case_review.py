@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
+from qingfeng.accounts.scope import user_grants
 from qingfeng.approvals import services as approvals
 from qingfeng.approvals.chains import BODY_KINDS
 from qingfeng.approvals.models import Approval, Matter
@@ -38,6 +39,15 @@ from qingfeng.cases.services import TEXT_MAX, text_field
 from qingfeng.documents import case_docs
 
 MIN_REVIEWERS = 2
+# Who names the reviewers: the head of the 审理 body (the 审理室主任, or a township's 纪委书记
+# when it reviews its own case).
+ASSIGNING_ROLES = frozenset({"dept_head", "township_secretary"})
+
+
+def may_assign_reviewers(user: Any, review_org: Any) -> bool:
+    return any(
+        g.role in ASSIGNING_ROLES and g.covers_scope(review_org, False) for g in user_grants(user)
+    )
 
 
 def review_state(review: CaseReview) -> dict[str, Any]:
@@ -86,14 +96,17 @@ def assign_reviewers(
     reviewers: Sequence[Any],
     request: HttpRequest | None = None,
 ) -> CaseReview:
-    """Name the reviewers: at least two, of the 审理 body, none from the investigation team
-    (DOMAIN.md §4: 审理 with at least 2 reviewers; 查审分离)."""
+    """The head of the 审理 body names the reviewers: at least two of the 审理 body, none
+    from the investigation team (DOMAIN.md §4: 审理 with at least 2 reviewers; 查审分离).
+    A township reviewing its own case may name its 纪委书记, who is often one of three."""
     chosen = {u.pk: u for u in reviewers}
     if len(chosen) < MIN_REVIEWERS:
         raise ValidationError({"reviewers": "审理人员不得少于2人"})
     with transaction.atomic():
         review = _lock_review(review, CaseAction.ASSIGN_REVIEWERS, actor)
         case = review.case
+        if not may_assign_reviewers(actor, review.org):
+            raise PermissionDenied("审理人员由审理机关负责人确定")
         outsiders = [_name(u) for u in chosen.values() if not may_review_case(u, case)]
         if outsiders:
             raise ValidationError(
@@ -181,8 +194,7 @@ def submit_review_report(
             raise ValidationError({"talk_record": "请先与被审查调查人谈话并记录"})
         outcomes = clean_outcomes(
             proposed_outcomes,
-            is_village_cadre=case.is_village_cadre,
-            is_party_member=case.is_party_member,
+            case=case,
             field="proposed_outcomes",
         )
         review.report_text, review.proposed_outcomes = report_text, outcomes

@@ -150,12 +150,11 @@ def past_date(
     return value
 
 
-def clean_outcomes(
-    outcomes: Sequence[str], *, is_village_cadre: bool, is_party_member: bool, field: str
-) -> list[str]:
+def clean_outcomes(outcomes: Sequence[str], *, case: Case, field: str) -> list[str]:
     """Proposed outcomes of a case: decidable, no duplicates, at most one 党纪处分 and one
     政务处分, each allowed for the person (DOMAIN.md §5: village cadres 警告/记过/记大过 only,
-    党纪处分 for Party members only)."""
+    党纪处分 for Party members only) and on the side the case was filed (§4: a 党纪处分 needs
+    the 纪委立案审查, a 政务处分 the 监委立案调查)."""
     from qingfeng.cases.sanctions import GOV_SANCTIONS, PARTY_SANCTIONS
 
     cleaned: list[str] = []
@@ -173,10 +172,15 @@ def clean_outcomes(
     for code in cleaned:
         try:
             check_sanction_allowed(
-                code, is_village_cadre=is_village_cadre, is_party_member=is_party_member
+                code, is_village_cadre=case.is_village_cadre, is_party_member=case.is_party_member
             )
         except ValidationError as e:
             raise ValidationError({field: e.message_dict["outcome"][0]}) from e
+        label = Outcome(code).label
+        if Outcome(code) in PARTY_SANCTIONS and not case.party_case:
+            raise ValidationError({field: f"本案未经党纪立案审查，不能给予{label}"})
+        if Outcome(code) in GOV_SANCTIONS and not case.supervision_case:
+            raise ValidationError({field: f"本案未经监察立案调查，不能给予{label}政务处分"})
     return cleaned
 
 
@@ -639,8 +643,7 @@ def submit_investigation_report(
             raise PermissionDenied("只有审查调查组成员可以提交审查调查报告")
         outcomes = clean_outcomes(
             proposed_outcomes,
-            is_village_cadre=case.is_village_cadre,
-            is_party_member=case.is_party_member,
+            case=case,
             field="proposed_outcomes",
         )
         review_org_for(case)  # refuse now, not at the last signature, when 审理 has nowhere to go

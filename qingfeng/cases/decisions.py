@@ -119,8 +119,7 @@ def propose_decision(
         case = lock_case(case, CaseAction.PROPOSE_DECISION, actor)
         chosen = clean_outcomes(
             outcomes,
-            is_village_cadre=case.is_village_cadre,
-            is_party_member=case.is_party_member,
+            case=case,
             field="outcomes",
         )
         if Outcome.PARTY_PROBATION in chosen:

@@ -102,9 +102,12 @@ def propose_filing(cc: CaseCounty, lead: Lead, **flags: bool) -> Approval:
     )
 
 
-def filed_case(cc: CaseCounty, **flags: Any) -> Case:
+def filed_case(cc: CaseCounty, **flags: bool) -> Case:
     lead = lead_proposed_for_case(cc)
-    approve_all(propose_filing(cc, lead, **flags), cc.secretary, cc.users["township_party"])
+    signers = [cc.secretary, cc.users["township_party"]]
+    if flags.get("supervision_case"):
+        signers.append(cc.users["county_leader"])  # the 监察 side: the county 监委
+    approve_all(propose_filing(cc, lead, **flags), *signers)
     return Case.objects.get(lead=lead)
 
 
@@ -123,18 +126,23 @@ def report(cc: CaseCounty, case: Case, outcomes: list[str] | None = None) -> App
     )
 
 
-def in_review(cc: CaseCounty, outcomes: list[str] | None = None) -> tuple[Case, CaseReview]:
+def in_review(
+    cc: CaseCounty, outcomes: list[str] | None = None, **flags: bool
+) -> tuple[Case, CaseReview]:
     """A filed 东坝镇 case whose investigation report was approved (now in 审理)."""
-    case = with_team(cc, filed_case(cc))
+    case = with_team(cc, filed_case(cc, **flags))
     approve_all(report(cc, case, outcomes), cc.secretary)
     case.refresh_from_db()
     return case, case.reviews.get(round=case.reviews.count())
 
 
-def review_done(cc: CaseCounty, outcomes: list[str] | None = None) -> Case:
-    """A case whose 审理报告 (by the county 审理室, 乡案县审) was approved."""
+def review_done(cc: CaseCounty, outcomes: list[str] | None = None, **flags: bool) -> Case:
+    """A case whose 审理报告 (by the county 审理室, 乡案县审) was approved. A 政务处分 among
+    ``outcomes`` files the case on the 监察 side too."""
     outcomes = outcomes or [Outcome.PARTY_SERIOUS_WARNING]
-    case, review = in_review(cc, outcomes)
+    if any(o.startswith("gov_") for o in outcomes):
+        flags.setdefault("supervision_case", True)
+    case, review = in_review(cc, outcomes, **flags)
     reviewer = cc.users["trial_a"]
     case_review.assign_reviewers(
         review=review, actor=cc.users["trial_head"], reviewers=[reviewer, cc.users["trial_b"]]

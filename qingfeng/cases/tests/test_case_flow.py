@@ -339,3 +339,20 @@ def test_rejected_decision_returns_to_reviewed_and_voids_the_sanctions(cc):
     case.refresh_from_db()
     assert case.status == CaseStatus.REVIEWED
     assert case.sanctions.get().status == SanctionStatus.VOID
+
+
+def test_only_the_head_of_the_review_body_names_the_reviewers(cc):
+    _case, review = flow.in_review(cc)
+    with pytest.raises(PermissionDenied):
+        case_review.assign_reviewers(
+            review=review,
+            actor=cc.users["trial_a"],
+            reviewers=[cc.users["trial_a"], cc.users["trial_b"]],
+        )
+
+
+def test_a_gov_sanction_needs_the_supervision_side(cc):
+    case = flow.review_done(cc)  # filed on the Party side only
+    with pytest.raises(ValidationError) as e:
+        flow.decide(cc, case, [Outcome.GOV_WARNING])
+    assert "未经监察立案调查" in e.value.message_dict["outcomes"][0]
