@@ -28,10 +28,12 @@ from qingfeng.cases.forms import (
     _date_widget,
     _text,
 )
+from qingfeng.cases.jurisdiction import MoveKind
 from qingfeng.cases.models import Case, CaseReview, CaseStatus, MeasureKind
 from qingfeng.cases.outcomes import Outcome
 from qingfeng.cases.sanctions import DECIDABLE, PROBATION_TERMS_YEARS, check_sanction_allowed
 from qingfeng.core.forms import CHINESE_ERRORS, StyledForm, mark_invalid, style_fields
+from qingfeng.orgs.models import CollaborationZone, Org
 
 # -- the list's filter bar ------------------------------------------------------------------
 
@@ -303,6 +305,56 @@ class InvestigationReportForm(StyledForm):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _limit_outcomes(self, "proposed_outcomes", case)
+
+
+# -- 管辖调整 --------------------------------------------------------------------------------
+
+
+class MoveTargetField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A township of the county, labelled with its 协作区 and whether it shares one with the
+    case's home body — such a township cannot take the case by 交叉办理 (DOMAIN.md §1, §4)."""
+
+    home_zones: frozenset[int] = frozenset()
+
+    def label_from_instance(self, obj: Any) -> str:
+        zones = list(obj.member_zones.all())
+        if not zones:
+            return f"{obj.name}（未加入协作区）"
+        names = "、".join(z.name for z in zones)
+        shared = "，与原管辖机关同区" if any(z.pk in self.home_zones for z in zones) else ""
+        return f"{obj.name}（{names}{shared}）"
+
+
+class JurisdictionMoveForm(RequiredTogether):
+    """管辖调整呈批: 提级办理, 指定管辖 or 交叉办理 (``jurisdiction.propose_move``). The target
+    list holds the other townships of the case's county; the service checks the rule of the
+    chosen kind (another 协作区 for 交叉办理)."""
+
+    kind = forms.ChoiceField(label="调整方式", required=False, choices=[CHOOSE, *MoveKind.choices])
+    target = MoveTargetField(label="承办机关", required=False, queryset=Org.objects.none())
+    reason = _text("理由", rows=3)
+
+    REQUIRED = {"kind": "请选择管辖调整方式", "reason": "请填写理由"}
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        home = list(CollaborationZone.objects.filter(members=case.home_org).order_by("pk"))
+        self.home_zone_names = [z.name for z in home]
+        field = self.fields["target"]
+        assert isinstance(field, MoveTargetField)
+        field.home_zones = frozenset(z.pk for z in home)
+        field.queryset = (
+            Org.objects.filter(
+                parent_id=case.org.parent_id, kind__in=TOWNSHIP_KINDS, is_active=True
+            )
+            .exclude(pk=case.org_id)
+            .prefetch_related("member_zones")
+            .order_by("sort_order", "code")
+        )
+        field.empty_label = "请选择"
+        field.help_text = (
+            "提级办理无需选择；括号内为所在协作区，交叉办理须选其他协作区的乡镇（街道）"
+        )
 
 
 # -- 审理 ------------------------------------------------------------------------------------

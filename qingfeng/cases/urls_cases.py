@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/measures/", actions.request_measure, name="request_measure"),
     path("<int:pk>/measures/<int:measure_id>/end/", actions.end_measure, name="end_measure"),
     path("<int:pk>/extension/", actions.request_extension, name="request_extension"),
+    path("<int:pk>/jurisdiction/", actions.propose_move, name="propose_move"),
     path(
         "<int:pk>/report/",
         actions.submit_investigation_report,

@@ -1,6 +1,6 @@
 """The steps of a case, each a small form posting to its own URL: 立案呈批 (on the lead),
-审查调查组, measures, extension, 审查调查报告, 审理 (reviewers, talk, return, report),
-处分决定, 宣布, 执行 and 结案 (DOMAIN.md §4).
+审查调查组, measures, extension, 审查调查报告, 管辖调整, 审理 (reviewers, talk, return,
+report), 处分决定, 宣布, 执行 and 结案 (DOMAIN.md §4).
 
 Each view reads the case with the capability its service needs — ``case.handle`` for the
 handling body's steps, ``case.review`` for the 审理 body's — so a user who may not act
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from qingfeng.accounts.roles import Cap
 from qingfeng.cases import case_list_selectors as cls
-from qingfeng.cases import case_review, case_services, decisions
+from qingfeng.cases import case_review, case_services, decisions, jurisdiction
 from qingfeng.cases.case_forms import (
     AnnouncementForm,
     CloseForm,
@@ -33,6 +33,7 @@ from qingfeng.cases.case_forms import (
     ExtensionForm,
     FilingForm,
     InvestigationReportForm,
+    JurisdictionMoveForm,
     MeasureForm,
     ReturnForm,
     ReviewersForm,
@@ -239,6 +240,29 @@ def submit_investigation_report(request: HttpRequest, pk: int) -> HttpResponse:
 
     form = InvestigationReportForm(request.POST, prefix="investigation_report", case=case)
     return _step(request, case, "investigation_report", form, run)
+
+
+@login_required
+@require_POST
+def propose_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """管辖调整呈批 — 提级办理, 指定管辖 or 交叉办理 (DOMAIN.md §4): proposed by an officer of
+    the township's upper body for its head's approval; the service refuses anyone else
+    (403), a township of the home 协作区 for 交叉办理 and a case no longer investigated."""
+    case = _handled(request, pk)
+
+    def run(d: dict[str, Any]) -> str:
+        approval = jurisdiction.propose_move(
+            case=case,
+            actor=request.user,
+            kind=d["kind"],
+            target=d["target"],
+            reason=d["reason"],
+            request=request,
+        )
+        return f"已提交管辖调整呈批 {approval.number}，待审批。"
+
+    form = JurisdictionMoveForm(request.POST, prefix="propose_move", case=case)
+    return _step(request, case, "propose_move", form, run)
 
 
 @login_required

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from qingfeng.accounts.roles import Cap
-from qingfeng.accounts.scope import has_cap
+from qingfeng.accounts.scope import covers, has_cap
 from qingfeng.approvals.chains import TOWNSHIP_KINDS
 from qingfeng.approvals.models import ApprovalStatus, Matter
 from qingfeng.audit.models import Action as AuditAction
@@ -39,6 +39,7 @@ from qingfeng.cases.case_forms import (
     ExecutionForm,
     ExtensionForm,
     InvestigationReportForm,
+    JurisdictionMoveForm,
     MeasureForm,
     ReturnForm,
     ReviewersForm,
@@ -205,6 +206,7 @@ PANEL_LABELS: dict[str, str] = {
     "announcement": "登记宣布处分决定",
     "execution": "登记执行情况",
     "close_case": "结案",
+    "propose_move": "管辖调整",
 }
 
 
@@ -307,6 +309,37 @@ def _handling_panels(
     return panels
 
 
+def _move_panel(
+    user: Any, case: Case, move_pending: bool, bound: dict[str, StyledForm]
+) -> Panel | None:
+    """管辖调整 (提级办理, 指定管辖, 交叉办理; DOMAIN.md §4): offered while a township's case
+    is investigated to whoever holds ``case.handle`` on the township's upper body, who
+    proposes it for that body's head (``jurisdiction.propose_move``)."""
+    org = case.org
+    if (
+        move_pending
+        or not case_workflow.allowed(CaseAction.PROPOSE_MOVE, case.status)
+        or org.kind not in TOWNSHIP_KINDS
+        or org.parent_id is None
+    ):
+        return None
+    upper = org.parent
+    assert upper is not None
+    if not covers(user, Cap.CASE_HANDLE, upper):
+        return None
+    form = bound.get("propose_move") or JurisdictionMoveForm(prefix="propose_move", case=case)
+    assert isinstance(form, JurisdictionMoveForm)
+    zones = "、".join(form.home_zone_names) or "未加入协作区"
+    notes = [
+        f"原管辖机关：{case.home_org.name}（{zones}）。",
+        f"提级办理由{upper.name}直接办理；指定管辖出具指定管辖决定书；"
+        "交叉办理由其他协作区的乡镇（街道）承办，实行本地回避。",
+        f"经{upper.name}主要负责人批准后生效，原审查调查组解散，由承办机关重新组成。",
+    ]
+    url = reverse("case_files:propose_move", args=[case.pk])
+    return Panel("propose_move", PANEL_LABELS["propose_move"], url, form, notes)
+
+
 def _review_panels(
     user: Any, case: Case, review: CaseReview, bound: dict[str, StyledForm]
 ) -> list[Panel]:
@@ -381,9 +414,8 @@ def render_file(
     approvals = list(approvals_of(case))
     for a in approvals:
         a.badge = APPROVAL_BADGES.get(a.status, "text-bg-secondary")  # type: ignore[attr-defined]
-    extension_pending = any(
-        a.matter == Matter.CASE_EXTENSION and a.status == ApprovalStatus.PENDING for a in approvals
-    )
+    pending = {a.matter for a in approvals if a.status == ApprovalStatus.PENDING}
+    extension_pending = Matter.CASE_EXTENSION in pending
     sanctions = list(sanctions_of(case))
     awaiting_execution = any(s.status == SanctionStatus.ANNOUNCED for s in sanctions)
     panels: list[Panel] = []
@@ -391,6 +423,9 @@ def render_file(
         panels += _handling_panels(
             user, case, team_ids, reviews, awaiting_execution, extension_pending, bound
         )
+    move = _move_panel(user, case, Matter.JURISDICTION_MOVE in pending, bound)
+    if move is not None:
+        panels.append(move)
     current = open_review(reviews)
     if review_here and current is not None and case.status == CaseStatus.IN_REVIEW:
         panels += _review_panels(user, case, current, bound)
@@ -422,6 +457,8 @@ def render_file(
     hints = []
     if handle and case.status == CaseStatus.INVESTIGATING and user.pk not in team_ids:
         hints.append("审查调查报告由审查调查组成员提交。")
+    if handle and Matter.JURISDICTION_MOVE in pending:
+        hints.append("管辖调整呈批正在审批中，批准后本案交由承办机关办理。")
     if review_here and current is not None and not any(p.key == "review_talk" for p in panels):
         hints.append("审理谈话、退回补充证据和审理报告由确定的审理人员办理。")
     context = {
