@@ -47,6 +47,7 @@ from qingfeng.cases.case_forms import (
     ReviewTalkForm,
     TeamForm,
 )
+from qingfeng.cases.case_review import may_assign_reviewers
 from qingfeng.cases.case_selectors import (
     approvals_of,
     clocks_of,
@@ -343,20 +344,22 @@ def _move_panel(
 def _review_panels(
     user: Any, case: Case, review: CaseReview, bound: dict[str, StyledForm]
 ) -> list[Panel]:
-    """The 审理 body's steps on the open review round; talk, return and report are the
-    named reviewers' (``case_review._require_reviewer``)."""
+    """The 审理 body's steps on the open review round: its head names the reviewers
+    (``case_review.may_assign_reviewers``); talk, return and report are the named
+    reviewers' (``case_review._require_reviewer``)."""
     panels: list[Panel] = []
 
     def add(key: str, name: str, make: Callable[[], StyledForm], notes: list[str]) -> None:
         url = reverse(f"case_files:{name}", args=[case.pk, review.pk])
         panels.append(Panel(key, PANEL_LABELS[key], url, _form(bound, key, make), notes))
 
-    add(
-        "assign_reviewers",
-        "assign_reviewers",
-        lambda: ReviewersForm(prefix="assign_reviewers", case=case, review=review),
-        [],
-    )
+    if may_assign_reviewers(user, review.org):
+        add(
+            "assign_reviewers",
+            "assign_reviewers",
+            lambda: ReviewersForm(prefix="assign_reviewers", case=case, review=review),
+            ["审理人员由审理机关负责人确定，不少于2人，审查调查组成员不得参加。"],
+        )
     if any(r.pk == user.pk for r in review.reviewers.all()):
         add("review_talk", "review_talk", lambda: ReviewTalkForm(prefix="review_talk"), [])
         add(

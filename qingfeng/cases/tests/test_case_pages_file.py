@@ -329,15 +329,17 @@ def test_steps_offered_in_review(login, county, reviewed_case):
     # The township handles the case but does not review it at the county.
     page = login("township_officer").get(url(reviewed_case)).content.decode()
     assert actions(page) == set()
-    # The 审理室 names the reviewers; the named reviewers take the other steps.
+    # The 审理室主任 names the reviewers; the named reviewers take the other steps.
     page = login("trial_officer").get(url(reviewed_case)).content.decode()
-    assert actions(page) == {"assign_reviewers"}
+    assert actions(page) == set()
     assert "由确定的审理人员办理" in page
-    form = login("trial_officer").get(url(reviewed_case)).context["panels"][0].form
+    form = login("trial_head").get(url(reviewed_case)).context["panels"][0].form
     assert set(form.fields["reviewers"].queryset) == {u["trial_head"], u["trial_officer"]}
     review = reviewed_case.reviews.get()
     review.reviewers.set([u["trial_head"], u["trial_officer"]])
     page = login("trial_officer").get(url(reviewed_case)).content.decode()
+    assert actions(page) == {"review_talk", "return_for_evidence", "review_report"}
+    page = login("trial_head").get(url(reviewed_case)).content.decode()
     assert actions(page) == {
         "assign_reviewers",
         "review_talk",
