@@ -115,8 +115,9 @@ def test_county_personas_have_working_grants(fast_hashing):
     run_demo()
     users = {u.username: u for u in User.objects.select_related("org")}
     assert set(users) == {
-        "admin", "leader", "xinfang", "anguan", "zhuren", "jiancha", "shenli", "shenji",
-        "shuji", "zhuanzhi", "ganshi", "zhanzhang", "xinxiyuan",
+        "admin", "leader", "xinfang", "anguan", "zhuren", "jiancha", "slzhuren", "shenli",
+        "shenli2", "shenji", "shuji", "zhuanzhi", "ganshi", "zhanzhang", "xinxiyuan",
+        "dangwei", "xianwei",
     }  # fmt: skip
     county = Org.objects.get(kind=OrgKind.COUNTY)
     shuji, ganshi = users["shuji"], users["ganshi"]
