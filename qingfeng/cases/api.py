@@ -49,6 +49,7 @@ from qingfeng.cases.selectors import (
     leads_visible_to,
     transitions_of,
 )
+from qingfeng.core.paging import capped_count
 
 router = Router(tags=["问题线索"])
 router.add_router("/", api_handling.router)
@@ -294,10 +295,8 @@ def _filtered(
     return qs
 
 
-def _capped_count(qs: QuerySet[Lead]) -> tuple[int, bool]:
-    """Count at most ``COUNT_CAP + 1`` rows: never a full count of a province's scope."""
-    n = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
-    return (COUNT_CAP, True) if n > COUNT_CAP else (n, False)
+def _capped_count(qs: QuerySet[Any]) -> tuple[int, bool]:
+    return capped_count(qs, COUNT_CAP)
 
 
 # -- endpoints ------------------------------------------------------------------------------

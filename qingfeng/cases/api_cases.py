@@ -63,6 +63,7 @@ from qingfeng.cases.models import (
 from qingfeng.cases.outcomes import Outcome, form_of
 from qingfeng.cases.sanctions import DECIDABLE, Authority, SanctionKind
 from qingfeng.cases.selectors import get_lead_for_user
+from qingfeng.core.paging import capped_count
 
 case_files_router = Router(tags=["案件"])
 
@@ -529,10 +530,8 @@ def _filtered(user: Any, *, status: str, org: int | None, overdue: bool | None, 
     return qs
 
 
-def _capped_count(qs: QuerySet[Case]) -> tuple[int, bool]:
-    """Count at most ``COUNT_CAP + 1`` rows: never a full count of a province's scope."""
-    n = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
-    return (COUNT_CAP, True) if n > COUNT_CAP else (n, False)
+def _capped_count(qs: QuerySet[Any]) -> tuple[int, bool]:
+    return capped_count(qs, COUNT_CAP)
 
 
 # -- reads ------------------------------------------------------------------------------------

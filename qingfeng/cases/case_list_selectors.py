@@ -34,7 +34,7 @@ from qingfeng.cases.case_selectors import cases_visible_to
 from qingfeng.cases.models import Case, CaseClock, CaseReview, Lead
 from qingfeng.cases.outcomes import Outcome
 from qingfeng.cases.selectors import leads_visible_to
-from qingfeng.core.paging import CappedPage
+from qingfeng.core.paging import CappedPage, capped_count, capped_slice
 from qingfeng.orgs.models import Org, OrgKind
 from qingfeng.workdays.clock import WorkCalendar
 
@@ -162,11 +162,6 @@ def _page_rows(qs: QuerySet[Case], start: int, stop: int) -> list[Case]:
     return [by_id[pk] for pk in ids]
 
 
-def _capped_count(qs: QuerySet[Any]) -> tuple[int, bool]:
-    n = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
-    return (COUNT_CAP, True) if n > COUNT_CAP else (n, False)
-
-
 def case_list(user: Any, filters: CaseFilters) -> CasePage:
     """One page (20) of the scoped, filtered case list with a total capped at 10,000.
 
@@ -174,19 +169,14 @@ def case_list(user: Any, filters: CaseFilters) -> CasePage:
     when the first page is full or a later page is asked for — one capped count.
     """
     qs = filtered_cases(user, filters)
-    page = max(1, filters.page)
-    if page == 1:
-        rows = _page_rows(qs, 0, PAGE_SIZE + 1)
-        if len(rows) <= PAGE_SIZE:
-            return CasePage(attach_row_data(rows), len(rows), False, 1)
-        total, has_more = _capped_count(qs)
-        return CasePage(attach_row_data(rows[:PAGE_SIZE]), total, has_more, 1)
-    total, has_more = _capped_count(qs)
-    page = min(page, max(1, -(-total // PAGE_SIZE)))
-    start = (page - 1) * PAGE_SIZE
-    return CasePage(
-        attach_row_data(_page_rows(qs, start, start + PAGE_SIZE)), total, has_more, page
+    rows, total, has_more, page = capped_slice(
+        qs,
+        filters.page,
+        lambda start, stop: _page_rows(qs, start, stop),
+        page_size=PAGE_SIZE,
+        cap=COUNT_CAP,
     )
+    return CasePage(attach_row_data(rows), total, has_more, page)
 
 
 def sides_label(case: Case) -> str:
@@ -253,7 +243,7 @@ def due_queue(user: Any, page: int = 1) -> CappedPage[CaseClock]:
         due_on__lte=soon_until(today),
         case__in=cases_visible_to(user, Cap.CASE_VIEW).values("pk"),
     )
-    total, has_more = _capped_count(qs)
+    total, has_more = capped_count(qs, COUNT_CAP)
     page = min(max(1, page), max(1, -(-total // QUEUE_PAGE_SIZE)))
     start = (page - 1) * QUEUE_PAGE_SIZE
     rows = list(

@@ -27,7 +27,7 @@ from qingfeng.cases.outcomes import Outcome
 from qingfeng.cases.selectors import leads_visible_to
 from qingfeng.cases.services import BODY_KINDS, DEPARTMENT_KINDS
 from qingfeng.cases.todos import SOON_WORKING_DAYS
-from qingfeng.core.paging import CappedPage
+from qingfeng.core.paging import CappedPage, capped_slice
 from qingfeng.documents.models import Document
 from qingfeng.intake.list_selectors import holder_org_ids, scope_bodies_q
 from qingfeng.intake.selectors import reports_visible_to
@@ -164,11 +164,6 @@ def _page_rows(qs: QuerySet[Lead], start: int, stop: int) -> list[Lead]:
     return [by_id[pk] for pk in ids]
 
 
-def _capped_count(qs: QuerySet[Lead]) -> tuple[int, bool]:
-    n = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
-    return (COUNT_CAP, True) if n > COUNT_CAP else (n, False)
-
-
 def lead_list(user: Any, filters: LeadFilters) -> LeadPage:
     """One page (20) of the scoped, filtered lead list with a total capped at 10,000.
 
@@ -176,19 +171,14 @@ def lead_list(user: Any, filters: LeadFilters) -> LeadPage:
     when the first page is full or a later page is asked for — one capped count.
     """
     qs = filtered_leads(user, filters)
-    page = max(1, filters.page)
-    if page == 1:
-        rows = _page_rows(qs, 0, PAGE_SIZE + 1)
-        if len(rows) <= PAGE_SIZE:
-            return LeadPage(attach_row_data(rows), len(rows), False, 1)
-        total, has_more = _capped_count(qs)
-        return LeadPage(attach_row_data(rows[:PAGE_SIZE]), total, has_more, 1)
-    total, has_more = _capped_count(qs)
-    page = min(page, max(1, -(-total // PAGE_SIZE)))
-    start = (page - 1) * PAGE_SIZE
-    return LeadPage(
-        attach_row_data(_page_rows(qs, start, start + PAGE_SIZE)), total, has_more, page
+    rows, total, has_more, page = capped_slice(
+        qs,
+        filters.page,
+        lambda start, stop: _page_rows(qs, start, stop),
+        page_size=PAGE_SIZE,
+        cap=COUNT_CAP,
     )
+    return LeadPage(attach_row_data(rows), total, has_more, page)
 
 
 def export_rows(user: Any, filters: LeadFilters) -> tuple[list[list[Any]], bool]:

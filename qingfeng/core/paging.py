@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Generic, NamedTuple, TypeVar
+from collections.abc import Callable
+from typing import Any, Generic, NamedTuple, TypeVar
+
+from django.db.models import QuerySet
 
 T = TypeVar("T")
 
@@ -29,3 +32,37 @@ class CappedPage(NamedTuple, Generic[T]):
     @property
     def has_next(self) -> bool:
         return self.page < self.num_pages
+
+
+def capped_count(qs: QuerySet[Any], cap: int) -> tuple[int, bool]:
+    """How many rows ``qs`` has, counting at most ``cap + 1`` (``SELECT COUNT(*) FROM
+    (… LIMIT cap+1)``): never a full count of a province's scope. ``(cap, True)`` past it."""
+    n = qs.select_related(None).order_by().values("pk")[: cap + 1].count()
+    return (cap, True) if n > cap else (n, False)
+
+
+def capped_slice(
+    qs: QuerySet[Any],
+    page: int,
+    fetch: Callable[[int, int], list[T]],
+    *,
+    page_size: int,
+    cap: int,
+) -> tuple[list[T], int, bool, int]:
+    """The rows of ``page`` (``fetch(start, stop)``), the capped total, whether more match,
+    and the page actually shown (clamped to the last one).
+
+    Page 1 fetches one row more than it shows and counts only when that row exists; a later
+    page counts first, so a page past the end shows the last one.
+    """
+    page = max(1, page)
+    if page == 1:
+        rows = fetch(0, page_size + 1)
+        if len(rows) <= page_size:
+            return rows, len(rows), False, 1
+        total, has_more = capped_count(qs, cap)
+        return rows[:page_size], total, has_more, 1
+    total, has_more = capped_count(qs, cap)
+    page = min(page, max(1, -(-total // page_size)))
+    start = (page - 1) * page_size
+    return fetch(start, start + page_size), total, has_more, page

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from qingfeng.accounts.roles import Cap
 from qingfeng.accounts.scope import grants_with, minimal_grants, org_scope_q, subtree_q
-from qingfeng.core.paging import CappedPage
+from qingfeng.core.paging import CappedPage, capped_slice
 from qingfeng.intake.models import Clock, Report, ReportClass
 from qingfeng.intake.selectors import reports_visible_to
 from qingfeng.orgs.models import Org, OrgKind
@@ -211,11 +211,6 @@ def _page_rows(qs: QuerySet[Report], start: int, stop: int) -> list[Report]:
     return [by_id[pk] for pk in ids]
 
 
-def _capped_count(qs: QuerySet[Report]) -> tuple[int, bool]:
-    n = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
-    return (COUNT_CAP, True) if n > COUNT_CAP else (n, False)
-
-
 def report_list(user: Any, filters: ReportFilters) -> ReportPage:
     """One page (20) of the scoped, filtered report list with a total capped at 10,000.
 
@@ -224,21 +219,14 @@ def report_list(user: Any, filters: ReportFilters) -> ReportPage:
     ``SELECT COUNT(*) FROM (… LIMIT cap+1)``. Never a full count of the scope.
     """
     qs = filtered_reports(user, filters)
-    page = max(1, filters.page)
-    if page == 1:
-        rows = _page_rows(qs, 0, PAGE_SIZE + 1)
-        if len(rows) <= PAGE_SIZE:
-            return ReportPage(attach_row_data(rows), len(rows), False, 1)
-        rows = rows[:PAGE_SIZE]
-        total, has_more = _capped_count(qs)
-        return ReportPage(attach_row_data(rows), total, has_more, 1)
-    total, has_more = _capped_count(qs)
-    last_page = max(1, -(-total // PAGE_SIZE))
-    page = min(page, last_page)
-    start = (page - 1) * PAGE_SIZE
-    return ReportPage(
-        attach_row_data(_page_rows(qs, start, start + PAGE_SIZE)), total, has_more, page
+    rows, total, has_more, page = capped_slice(
+        qs,
+        filters.page,
+        lambda start, stop: _page_rows(qs, start, stop),
+        page_size=PAGE_SIZE,
+        cap=COUNT_CAP,
     )
+    return ReportPage(attach_row_data(rows), total, has_more, page)
 
 
 def subject_names(report: Report) -> str:

@@ -21,7 +21,7 @@ from qingfeng.accounts.scope import (
     scoped,
     subtree_q,
 )
-from qingfeng.core.paging import CappedPage
+from qingfeng.core.paging import CappedPage, capped_count
 from qingfeng.orgs.models import Org, Person, Unit
 
 PAGE_SIZE = 20
@@ -161,9 +161,8 @@ def person_list(user: Any, filters: PersonFilters) -> PersonPage:
     return PersonPage(rows, total, has_more, page)
 
 
-def _capped_count(qs: QuerySet[Person]) -> tuple[int, bool]:
-    n = qs.select_related(None).order_by().values("pk")[: COUNT_CAP + 1].count()
-    return (COUNT_CAP, True) if n > COUNT_CAP else (n, False)
+def _capped_count(qs: QuerySet[Any]) -> tuple[int, bool]:
+    return capped_count(qs, COUNT_CAP)
 
 
 def person_filter_org(user: Any, raw: Any) -> Org | None:
