@@ -19,6 +19,7 @@ from qingfeng.accounts.api import router as accounts_router
 from qingfeng.approvals.api import router as approvals_router
 from qingfeng.audit.api import router as audit_router
 from qingfeng.cases.api import router as cases_router
+from qingfeng.cases.api_appeals import case_appeals_router
 from qingfeng.cases.api_cases import case_files_router
 from qingfeng.cases.api_jurisdiction import case_moves_router
 from qingfeng.core.api_errors import django_validation_errors, pydantic_errors
@@ -49,6 +50,7 @@ api.add_router("/", intake_lists_router)
 api.add_router("/", documents_router)
 api.add_router("/", cases_router)
 api.add_router("/", case_files_router)
+api.add_router("/", case_appeals_router)
 api.add_router("/", case_moves_router)
 api.add_router("/", approvals_router)
 # The public report endpoints: no login (the router sets auth=None), DESIGN.md §4.

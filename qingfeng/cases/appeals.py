@@ -219,7 +219,6 @@ def assign_appeal_reviewers(
             u.full_name or u.username
             for u in chosen.values()
             if not covers(u, Cap.CASE_HANDLE, appeal.org)
-            and not covers(u, Cap.CASE_REVIEW, appeal.org)
         ]
         if outsiders:
             raise ValidationError({"reviewers": f"{'、'.join(outsiders)}不属于{appeal.org.name}"})

@@ -5,6 +5,7 @@ from django.urls import URLPattern, path
 
 from qingfeng.cases import views_case_actions as actions
 from qingfeng.cases import views_cases
+from qingfeng.cases.urls_case_appeals import appeal_urlpatterns
 
 app_name = "case_files"
 
@@ -48,4 +49,5 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/announcement/", actions.record_announcement, name="announcement"),
     path("<int:pk>/execution/", actions.record_execution, name="execution"),
     path("<int:pk>/close/", actions.close_case, name="close_case"),
+    *appeal_urlpatterns,
 ]

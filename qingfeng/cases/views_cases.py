@@ -72,6 +72,7 @@ from qingfeng.cases.models import (
 from qingfeng.cases.outcomes import Outcome
 from qingfeng.cases.sanctions import SANCTIONS, Authority, SanctionKind
 from qingfeng.cases.views import APPROVAL_BADGES, clock_views
+from qingfeng.cases.views_case_appeals import appeal_context
 from qingfeng.core.excel import xlsx_response
 from qingfeng.core.forms import StyledForm
 from qingfeng.documents.selectors import documents_of_case
@@ -432,7 +433,8 @@ def render_file(
     current = open_review(reviews)
     if review_here and current is not None and case.status == CaseStatus.IN_REVIEW:
         panels += _review_panels(user, case, current, bound)
-    offered = {p.key for p in panels}
+    appeal = appeal_context(user, case, bound=bound, sanctions=sanctions)
+    offered = {p.key for p in panels} | appeal["appeal_form_keys"]
     # A refused step stays on the page with its error even if the state moved on.
     for key, form in bound.items():
         if key not in offered:
@@ -482,6 +484,7 @@ def render_file(
         "hints": hints,
         "may_handle": handle,
         "may_review": review_here,
+        **appeal,
     }
     return render(request, "cases/case_file.html", context, status=status)
 
