@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from qingfeng.accounts.roles import Cap
@@ -57,24 +57,28 @@ def waiting_count(user: Any) -> int:
 
 
 def approvals_visible_to(user: Any) -> QuerySet[Approval]:
-    """Approvals of records the user may read, plus those the user signs or signed."""
+    """Approvals of records the user may read, plus those the user signs or signed.
+
+    Each test is an EXISTS on the approval's own lead, case or steps, so the planner checks
+    the few approvals asked for instead of first building the user's whole lead and case
+    scope (≈ 350 ms at 86,000 leads and 58,000 cases).
+    """
     from qingfeng.cases.case_selectors import cases_visible_to
     from qingfeng.cases.selectors import leads_visible_to
 
-    leads = leads_visible_to(user, Cap.LEAD_VIEW).values("pk")
-    q = Q(lead__in=leads) | Q(case__in=cases_visible_to(user).values("pk"))
+    leads = leads_visible_to(user, Cap.LEAD_VIEW).filter(pk=OuterRef("lead_id"))
+    q: Any = Exists(leads) | Exists(cases_visible_to(user).filter(pk=OuterRef("case_id")))
     signer = signer_q(user)
     if signer is not None:
-        q |= Q(pk__in=ApprovalStep.objects.filter(signer).values("approval_id"))
+        q |= Exists(ApprovalStep.objects.filter(signer, approval_id=OuterRef("pk")))
     return Approval.objects.filter(q)
 
 
 def signed_steps_of(user: Any, *, limit: int) -> list[ApprovalStep]:
     """Steps this user signed ("我已审批"), newest first, among approvals still visible."""
+    visible = approvals_visible_to(user).filter(pk=OuterRef("approval_id"))
     return list(
-        ApprovalStep.objects.filter(
-            signer_id=user.pk, approval__in=approvals_visible_to(user).values("pk")
-        )
+        ApprovalStep.objects.filter(Exists(visible), signer_id=user.pk)
         .select_related("approval", "approval__org")
         .order_by("-signed_at", "-id")[:limit]
     )

@@ -126,6 +126,8 @@ class Case(models.Model):
         verbose_name_plural = _("案件")
         indexes = [
             models.Index(fields=["org", "-filed_on", "-id"], name="case_org_filed"),
+            # The list of a wide scope (a city, the province) newest 立案 first.
+            models.Index(fields=["-filed_on", "-id"], name="case_filed"),
             models.Index(fields=["org", "status", "-filed_on"], name="case_org_status"),
             models.Index(fields=["handling_dept", "-filed_on"], name="case_dept_filed"),
             models.Index(fields=["review_org", "status"], name="case_review_org"),

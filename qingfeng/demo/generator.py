@@ -714,6 +714,12 @@ def generate(
             )
         if n_reports:
             log(f"信访举报 {counts['reports']} 件，用时 {time.monotonic() - began:.1f} 秒。")
+        if scale.fast:  # province sizes: two years of cases in bulk (``bulk_cases``)
+            from qingfeng.demo.bulk_cases import write_cases
+
+            began = time.monotonic()
+            counts.update(write_cases(seed=seed, writer=writer, log=log))
+            log(f"案件 {counts.get('cases', 0)} 件，用时 {time.monotonic() - began:.1f} 秒。")
         if n_reports and not scale.fast:  # the county's leads, handled through the services
             from qingfeng.demo.leads import county_leads_with_progress
 

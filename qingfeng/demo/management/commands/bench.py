@@ -1,4 +1,5 @@
-"""``manage.py bench``: p50/p95 of the person list and the report paths (``--suite``)."""
+"""``manage.py bench``: p50/p95 of the person list, the report paths and the case pages
+(``--suite``)."""
 
 from __future__ import annotations
 
@@ -9,23 +10,24 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
-from qingfeng.demo import bench, bench_reports
+from qingfeng.demo import bench, bench_cases, bench_reports
 from qingfeng.demo.personas import format_table
 
 
 class Command(BaseCommand):
     help = (
         "性能基准：监察对象列表页（/orgs/persons/）与同一查询的原生 SQL 的 p50/p95 耗时；"
-        "信访举报：网上提交、全文检索、重复件查找、信访件列表与重复件识别质量"
-        "（只打印数据，不做断言）。"
+        "信访举报：网上提交、全文检索、重复件查找、信访件列表与重复件识别质量；"
+        "案件：案件列表、待我审批与案件卷宗（只打印数据，不做断言）。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--suite",
-            choices=("all", "persons", "reports"),
+            choices=("all", "persons", "reports", "cases"),
             default="all",
-            help="测试范围：persons（监察对象列表）、reports（信访举报）或 all（默认）",
+            help="测试范围：persons（监察对象列表）、reports（信访举报）、cases（案件与待我审批）"
+            "或 all（默认）",
         )
         parser.add_argument(
             "--eval-bases",
@@ -52,6 +54,49 @@ class Command(BaseCommand):
             self.persons(opts)
         if opts["suite"] in ("all", "reports"):
             self.reports(opts)
+        if opts["suite"] in ("all", "cases"):
+            self.cases(opts)
+
+    def cases(self, opts: dict[str, Any]) -> None:
+        out = self.stdout.write
+        counts = bench_cases.row_counts()
+        out("")
+        db = f"{connection.vendor}（{connection.settings_dict['NAME']}）"
+        out(f"== 案件与待我审批 ==  数据库：{db}")
+        out("行数：" + "，".join(f"{k} {v:,}" for k, v in counts.items()))
+        scenarios = bench_cases.build(random.Random(7)) if counts["案件"] else []
+        if not scenarios:
+            out("没有案件数据或演示账号（先运行 python manage.py demo --scale province）。")
+            return
+
+        def progress(s: bench_cases.Scenario) -> None:
+            if opts["verbosity"] >= 1:
+                self.stderr.write(f"  已测：{s.group} / {s.label}")
+
+        bench_cases.measure(
+            scenarios,
+            runs=opts["runs"],
+            warmup=opts["warmup"],
+            budget=opts["budget"],
+            on_scenario=progress,
+        )
+        out(format_table(bench_cases.HEADERS, [s.row() for s in scenarios]))
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        out(f"机器负载（1/5/15 分钟）：{load}；CPU 核数：{os.cpu_count()}")
+        out(
+            f"（耗时单位 ms；目标：案件列表与待我审批页面 p95 ≤ {bench_cases.LIST_TARGET_MS:.0f}，"
+            f"案件卷宗页面 p95 ≤ {bench_cases.FILE_TARGET_MS:.0f} 且查询数不随案卷行数增长；"
+            "ORM = 页面的主查询函数单独执行（case_list / waiting_steps_for / get_case_for_user）；"
+            "SQL = 该函数生成的语句捕获后直接在游标上执行；查询数 = 整个页面的查询条数。）"
+        )
+        if opts["verbosity"] >= 2 or opts["explain"]:
+            for s in scenarios:
+                out("")
+                out(f"== {s.group} / {s.label}")
+                out(f"页面最慢的一条查询：{s.slowest}")
+                if opts["explain"]:
+                    out("主查询及执行计划：")
+                    out("\n".join(bench_cases.explain(s)))
 
     def reports(self, opts: dict[str, Any]) -> None:
         out = self.stdout.write
