@@ -115,6 +115,9 @@ class Case(models.Model):
     proposed_outcomes = models.JSONField(_("建议处理意见"), default=list, blank=True)
     transferred_on = models.DateField(_("移送审理日期"), null=True, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    # The reply to the 纪检监察建议书 recommending 组织处理 (DOMAIN.md §5, §9).
+    recommendation_replied_on = models.DateField(_("建议书回复日期"), null=True, blank=True)
+    recommendation_reply = models.TextField(_("建议书采纳情况"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -397,6 +400,7 @@ class CaseClockKind(models.TextChoices):
     EXECUTION_REPORT = "execution_report", _("6个月内报告执行情况")
     APPEAL = "appeal", _("复议复查（复审复核）办理期限")
     PROBATION = "probation", _("留党察看期满")
+    RECOMMENDATION_REPLY = "recommend_reply", _("纪检监察建议1个月内回复")
 
 
 class CaseClock(models.Model):

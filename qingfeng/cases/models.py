@@ -97,6 +97,9 @@ class Lead(models.Model):
     # The final outcome code (``cases.outcomes.Outcome``) once the lead is closed.
     outcome = models.CharField(_("处置结果"), max_length=30, blank=True)
     closed_on = models.DateField(_("了结日期"), null=True, blank=True)
+    # 移送有关机关 (DOMAIN.md §3): the authority's reply on how it handled the 问题转办单.
+    transfer_replied_on = models.DateField(_("转办反馈日期"), null=True, blank=True)
+    transfer_reply = models.TextField(_("转办反馈情况"), blank=True)
     hidden_from = models.ForeignKey(
         Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -239,6 +242,8 @@ class Verification(models.Model):
     )
     report_text = models.TextField(_("初步核实情况报告"), blank=True)
     outcome = models.CharField(_("建议处理意见"), max_length=30, blank=True)
+    # The authority a lead is transferred to when the report proposes 移送 (问题转办单).
+    transfer_to = models.CharField(_("移送机关"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -256,6 +261,7 @@ class LeadClockKind(models.TextChoices):
     ENQUIRY_REPLY = "enquiry_reply", _("函询15个工作日内回复")
     ENQUIRY_REPORT = "enquiry_report", _("谈话或回复后1个月内报告")
     VERIFICATION = "verification", _("初步核实时限")
+    TRANSFER_REPLY = "transfer_reply", _("转办件1个月内反馈")
 
 
 class LeadClock(models.Model):

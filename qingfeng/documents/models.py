@@ -35,6 +35,8 @@ class DocumentKind(models.TextChoices):
     PARTY_SANCTION_DECISION = "party_sanction_decision", _("处分决定书")
     GOV_SANCTION_DECISION = "gov_sanction_decision", _("政务处分决定书")
     CLOSING_REPORT = "closing_report", _("结案报告")
+    TRANSFER_SHEET = "transfer_sheet", _("问题转办单")
+    RECOMMENDATION = "recommendation", _("纪检监察建议书")
 
 
 class NumberSequence(models.Model):
