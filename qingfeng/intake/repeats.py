@@ -211,7 +211,8 @@ def _candidates(
 def _band_matches(rows: Sequence[tuple[int, int]], *, before_id: int | None) -> list[int]:
     """The ids of the (at most ``MAX_CANDIDATES``) reports sharing most band rows."""
     # Raw SQL: compiling a 16-way OR through the ORM costs more than running it. Each
-    # "(band = ? AND hash = ?)" is one probe of the signature_band_hash index.
+    # "(band = ? AND hash = ?)" is one probe of the signature_band_hash_report index,
+    # which also holds report_id: an index-only read.
     probes = " OR ".join(["(band = %s AND hash = %s)"] * len(rows))
     params: list[int] = [v for row in rows for v in row]
     where = f"({probes})"
