@@ -1,4 +1,5 @@
-"""谈话函询 and 初步核实 API: plans, talks, letters, replies and reports (DOMAIN.md §3).
+"""谈话函询 and 初步核实 API: plans, talks, letters, replies and reports (DOMAIN.md §3), and
+the reply to a lead transferred to another authority (问题转办单, DOMAIN.md §9).
 
 Mounted on ``cases.api.router``. An enquiry or a verification is reached through its lead:
 the lead is resolved with ``get_lead_for_user(user, lead_pk, write=True)`` first, so one of
@@ -89,6 +90,15 @@ class VerificationReportIn(Schema):
     outcome: str = Field(
         description="建议处理意见", json_schema_extra=enum_doc(VERIFICATION_OUTCOMES)
     )
+    transfer_to: str = Field(
+        default="",
+        description="移送机关，不超过100字；建议移送有关机关（transfer）时必填，其他意见时忽略",
+    )
+
+
+class TransferReplyIn(Schema):
+    replied_on: dt.date | None = Field(default=None, description="移送机关书面反馈的日期")
+    reply: str = Field(default="", description="反馈情况（办理结果），至少4字")
 
 
 class EnquiryOut(Schema):
@@ -133,6 +143,17 @@ class VerificationOut(Schema):
     report_text: str
     outcome: str
     outcome_display: str
+    transfer_to: str = Field(description="移送机关（建议移送有关机关时）")
+
+
+class TransferOut(Schema):
+    lead_id: int
+    status: str
+    status_display: str
+    transfer_to: str = Field(description="移送机关")
+    transferred_on: dt.date | None = Field(description="移送日期（批准移送之日）")
+    replied_on: dt.date | None = Field(description="转办反馈日期")
+    reply: str = Field(description="转办反馈情况")
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -187,6 +208,19 @@ def verification_out(v: Verification) -> dict[str, Any]:
         "report_text": v.report_text,
         "outcome": v.outcome,
         "outcome_display": _outcome_display(v.outcome),
+        "transfer_to": v.transfer_to,
+    }
+
+
+def transfer_out(lead: Lead) -> dict[str, Any]:
+    return {
+        "lead_id": lead.pk,
+        "status": lead.status,
+        "status_display": lead.get_status_display(),
+        "transfer_to": handling.transfer_authority(lead),
+        "transferred_on": lead.closed_on,
+        "replied_on": lead.transfer_replied_on,
+        "reply": lead.transfer_reply,
     }
 
 
@@ -372,6 +406,31 @@ def submit_verification_report(
             actor=user,
             report_text=payload.report_text,
             outcome=payload.outcome,
+            transfer_to=payload.transfer_to,
             request=request,
         )
     return Status(201, approval_summary(approval))
+
+
+# -- 移送有关机关 ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/leads/{int:lead_id}/transfer-reply",
+    response=TransferOut,
+    summary="登记转办反馈（移送机关对问题转办单的书面反馈，1个月内）",
+)
+def record_transfer_reply(
+    request: HttpRequest, lead_id: int, payload: TransferReplyIn
+) -> dict[str, Any]:
+    user = caller(request)
+    lead = get_lead_for_user(user, lead_id, write=True)
+    with service_errors():
+        lead = handling.record_transfer_reply(
+            lead=lead,
+            actor=user,
+            replied_on=payload.replied_on,
+            reply=payload.reply,
+            request=request,
+        )
+    return transfer_out(lead)

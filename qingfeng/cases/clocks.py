@@ -5,6 +5,9 @@
 - ENQUIRY_REPORT: the handling department reports its view within **1 month** of the talk
   or of the reply (民法典 第202–203条: same-numbered day, moved off holidays).
 - VERIFICATION: 初步核实 within the body's local limit (``BodySettings``, default 2 months).
+- TRANSFER_REPLY: the authority a lead is transferred to (问题转办单) replies in writing
+  within **1 month** of the approval of the transfer. DOMAIN.md is silent on the number; one
+  month is the body's reply period, as for the 1-month report of §3.
 
 A clock resting on a year not yet entered is provisional and is recomputed when the year is
 entered (``recompute_provisional``, hooked on ``workdays.services.on_year_entered``).
@@ -23,6 +26,7 @@ from qingfeng.workdays.clock import Deadline, WorkCalendar
 
 REPLY_WORKING_DAYS = 15
 REPORT_MONTHS = 1
+TRANSFER_REPLY_MONTHS = 1
 DEFAULT_VERIFICATION_MONTHS = 2
 
 
@@ -37,6 +41,8 @@ def _deadline(
 ) -> Deadline:
     if kind == LeadClockKind.ENQUIRY_REPLY:
         return calendar.add_working_days(starts_on, REPLY_WORKING_DAYS)
+    if kind == LeadClockKind.TRANSFER_REPLY:
+        return calendar.deadline_months(starts_on, months or TRANSFER_REPLY_MONTHS)
     return calendar.deadline_months(starts_on, months or REPORT_MONTHS)
 
 

@@ -1,5 +1,5 @@
 """Forms of the lead pages: the list's filter bar, registration and edit, and the handling
-steps of the lead file (处置呈批, 谈话函询, 初步核实).
+steps of the lead file (处置呈批, 谈话函询, 初步核实, 转办反馈).
 
 Rules live in ``services`` and ``handling``: most text fields are optional here so that the
 service's own Chinese message names the field; these forms carry the input and keep it when
@@ -364,4 +364,18 @@ class VerificationReportForm(StyledForm):
         required=False,
         choices=[CHOOSE, *[(o.value, o.label) for o in VERIFICATION_OUTCOMES]],
     )
+    transfer_to = forms.CharField(
+        label="移送机关",
+        required=False,
+        strip=False,
+        help_text="建议移送有关机关的必填，如“县公安局”；批准后向其发出问题转办单",
+        widget=forms.TextInput(attrs={"maxlength": 100}),
+    )
     report_text = _text("初步核实情况报告", rows=5)
+
+
+class TransferReplyForm(StyledForm):
+    """登记转办反馈: the authority's written reply to the 问题转办单."""
+
+    replied_on = forms.DateField(label="反馈日期", required=False, widget=_date_widget())
+    reply = _text("反馈情况", rows=4, help_text="移送机关书面反馈的办理结果")

@@ -1,7 +1,8 @@
-"""谈话函询 and 初步核实 of a lead: plans, talks, letters, replies, reports (DOMAIN.md §3).
+"""谈话函询 and 初步核实 of a lead: plans, talks, letters, replies, reports (DOMAIN.md §3),
+and the reply to a lead transferred to another authority (问题转办单, DOMAIN.md §9).
 
 Each service is one transaction that locks the lead (``services.lock_lead``), applies a step
-of ``workflow.ENQUIRY_STEPS`` / ``VERIFICATION_STEPS``, moves the clocks of
+of ``workflow.ENQUIRY_STEPS`` / ``VERIFICATION_STEPS`` / ``STEPS``, moves the clocks of
 ``cases.clocks`` and writes the lead's history and the audit log. Plans and reports are
 approved through ``qingfeng.approvals``; the handlers registered here apply the approved
 outcome (``workflow.OUTCOME_TARGET``).
@@ -47,6 +48,9 @@ from qingfeng.cases.workflow import (
 )
 from qingfeng.core.validation import clean_text
 from qingfeng.documents import lead_docs
+
+TRANSFER_TO_MAX = 100  # Verification.transfer_to
+REPLY_MIN = 4
 
 # -- 谈话函询 -------------------------------------------------------------------------------
 
@@ -391,16 +395,19 @@ def _report_ended(approval: Approval, enquiry: Enquiry, actor: Any) -> None:
 
 
 def verification_state(verification: Verification) -> dict[str, Any]:
-    return {
-        "lead": lead_state(verification.lead),
-        "verification": {
-            "leader": verification.leader_id,
-            "team": sorted(verification.team.values_list("pk", flat=True)),
-            "plan": verification.plan,
-            "started_on": str(verification.started_on),
-            "report": verification.report_text,
-        },
+    """What the approvers of a 初步核实 report read: the lead, the team, the plan, the report
+    and, for a proposed 移送, the authority (so changing it voids the approval)."""
+    state: dict[str, Any] = {
+        "leader": verification.leader_id,
+        "team": sorted(verification.team.values_list("pk", flat=True)),
+        "plan": verification.plan,
+        "started_on": str(verification.started_on),
+        "report": verification.report_text,
     }
+    # Only when set: reports without a transfer keep the digest they were submitted with.
+    if verification.transfer_to:
+        state["transfer_to"] = verification.transfer_to
+    return {"lead": lead_state(verification.lead), "verification": state}
 
 
 def start_verification(
@@ -475,18 +482,40 @@ def _lock_verification(verification: Verification, step: str, actor: Any) -> Ver
     return locked
 
 
+def _transfer_to(outcome: str, value: str | None) -> str:
+    """The 移送机关 of a report: required when it proposes 移送, ignored otherwise."""
+    if outcome != Outcome.TRANSFER:
+        return ""
+    if not (value or "").strip():
+        raise ValidationError({"transfer_to": "建议移送的，请填写移送机关"})
+    return text_field(value, "transfer_to", "移送机关", limit=TRANSFER_TO_MAX)
+
+
+def _proposed(outcome: str, transfer_to: str) -> str:
+    """The proposed outcome as the approvers read it: "拟谈话提醒", "拟移送县公安局"."""
+    if outcome == Outcome.TRANSFER:
+        return f"拟移送{transfer_to}"
+    return f"拟{Outcome(outcome).label}"
+
+
 def submit_verification_report(
     *,
     verification: Verification,
     actor: Any,
     report_text: str,
     outcome: str,
+    transfer_to: str = "",
     request: HttpRequest | None = None,
 ) -> Approval:
     """初步核实情况报告 with a proposed outcome, approved by the body's head (DOMAIN.md §3:
-    拟立案 / 予以了结 / 谈话提醒 / 暂存待查 / 移送). Meets the verification clock."""
+    拟立案 / 予以了结 / 谈话提醒 / 暂存待查 / 移送). Meets the verification clock.
+
+    A proposed 移送 names the authority (``transfer_to``, bound by the approval): the
+    approval issues the 问题转办单 to it (DOMAIN.md §9).
+    """
     if outcome not in VERIFICATION_OUTCOMES:
         raise ValidationError({"outcome": "请选择建议处理意见"})
+    transfer_to = _transfer_to(outcome, transfer_to)
     report_text = text_field(
         report_text, "report_text", "初步核实情况报告", limit=TEXT_MAX, minimum=10
     )
@@ -498,14 +527,16 @@ def submit_verification_report(
         ):
             raise PermissionDenied("只有核查组成员可以提交初步核实情况报告")
         verification.report_text, verification.outcome = report_text, outcome
+        verification.transfer_to = transfer_to
         verification.status = VerificationStatus.REPORT_PENDING
-        verification.save(update_fields=["report_text", "outcome", "status"])
+        verification.save(update_fields=["report_text", "outcome", "transfer_to", "status"])
         lead = verification.lead
+        proposed = _proposed(outcome, transfer_to)
         approval = approvals.submit(
             org=lead.org,
             matter=Matter.VERIFICATION_REPORT,
-            title=f"关于{lead.subject_name}问题线索初步核实情况的报告（拟{Outcome(outcome).label}）",
-            proposal=report_text,
+            title=f"关于{lead.subject_name}问题线索初步核实情况的报告（{proposed}）",
+            proposal=f"{report_text}\n{proposed}。" if transfer_to else report_text,
             payload={"verification": verification.pk, "outcome": outcome},
             state=verification_state(verification),
             actor=actor,
@@ -539,13 +570,34 @@ def _verification_approved(approval: Approval, verification: Verification, actor
     verification.save(update_fields=["status"])
     lead_docs.issue_verification_report(approval=approval, verification=verification, actor=actor)
     outcome = approval.payload["outcome"]
+    done = (
+        f"移送{verification.transfer_to}" if outcome == Outcome.TRANSFER else Outcome(outcome).label
+    )
     apply_outcome(
         verification.lead,
         outcome,
         actor,
         Action.CONCLUDE_VERIFICATION,
-        f"初步核实办结：{Outcome(outcome).label}（{approval.number}）",
+        f"初步核实办结：{done}（{approval.number}）",
     )
+    if outcome == Outcome.TRANSFER:
+        _transfer(approval, verification, actor)
+
+
+def _transfer(approval: Approval, verification: Verification, actor: Any) -> None:
+    """移送有关机关 approved: issue the 问题转办单 and start the reply clock on the day of the
+    approval (DESIGN.md §8: 问题转办单 with reply deadlines).
+
+    DOMAIN.md is silent on the number; one month is the body's reply period, as for the
+    1-month report of §3 (``clocks.TRANSFER_REPLY_MONTHS``).
+    """
+    decided = approval.decided_at or timezone.now()
+    clocks.start_clock(
+        lead=verification.lead,
+        kind=LeadClockKind.TRANSFER_REPLY,
+        starts_on=timezone.localdate(decided),
+    )
+    lead_docs.issue_transfer_sheet(approval=approval, verification=verification, actor=actor)
 
 
 def _verification_ended(approval: Approval, verification: Verification, actor: Any) -> None:
@@ -560,6 +612,64 @@ def _verification_ended(approval: Approval, verification: Verification, actor: A
         actor,
         f"初步核实情况报告{approval.get_status_display()}：{approval.number}",
     )
+
+
+# -- 移送有关机关 ---------------------------------------------------------------------------
+
+
+def transfer_authority(lead: Lead) -> str:
+    """The authority ``lead`` was transferred to: the 移送机关 of its approved 初步核实 report
+    proposing 移送 ("" if none)."""
+    return (
+        lead.verifications.filter(outcome=Outcome.TRANSFER, status=VerificationStatus.DONE)
+        .order_by("-id")
+        .values_list("transfer_to", flat=True)
+        .first()
+    ) or ""
+
+
+def record_transfer_reply(
+    *,
+    lead: Lead,
+    actor: Any,
+    replied_on: dt.date | None,
+    reply: str,
+    request: HttpRequest | None = None,
+) -> Lead:
+    """登记转办反馈: the authority's written reply on how it handled the 问题转办单 (DOMAIN.md
+    §9; DESIGN.md §8). Once per transferred lead, dated between the transfer and today;
+    meets the 1-month reply clock (``clocks.TRANSFER_REPLY_MONTHS``)."""
+    replied_on = _past_date(replied_on, "replied_on", "反馈日期")
+    reply = text_field(reply, "reply", "反馈情况", limit=TEXT_MAX, minimum=REPLY_MIN)
+    with transaction.atomic():
+        lead = lock_lead(lead, Action.RECORD_TRANSFER_REPLY, actor)
+        if lead.transfer_replied_on is not None:
+            raise ValidationError({"status": "本线索的转办反馈已登记，不能重复登记"})
+        # ``apply_outcome`` dates a transferred lead on the day the transfer was approved.
+        if lead.closed_on is not None and replied_on < lead.closed_on:
+            raise ValidationError(
+                {"replied_on": f"反馈日期不能早于移送日期（{lead.closed_on:%Y-%m-%d}）"}
+            )
+        lead.transfer_replied_on, lead.transfer_reply = replied_on, reply
+        lead.save(update_fields=["transfer_replied_on", "transfer_reply", "updated_at"])
+        clocks.meet_clock(lead=lead, kind=LeadClockKind.TRANSFER_REPLY)
+        write_transition(
+            lead,
+            Action.RECORD_TRANSFER_REPLY,
+            lead.status,
+            actor,
+            f"{transfer_authority(lead) or '移送机关'}于{replied_on:%Y-%m-%d}书面反馈",
+        )
+        record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            obj=lead,
+            org=lead.org,
+            request=request,
+            changes={"transfer_replied_on": [None, str(replied_on)]},
+            detail=f"{lead.number} 登记转办反馈",
+        )
+    return lead
 
 
 for _matter in (Matter.ENQUIRY_PLAN, Matter.ENQUIRY_PLAN_HEAD):

@@ -42,4 +42,5 @@ urlpatterns: list[URLPattern] = [
         views_handling.verification_report,
         name="verification_report",
     ),
+    path("<int:pk>/transfer-reply/", views_handling.transfer_reply, name="transfer_reply"),
 ]

@@ -37,6 +37,7 @@ from qingfeng.cases.forms import (
     ProposeForm,
     ReplyForm,
     TalkForm,
+    TransferReplyForm,
     VerificationReportForm,
     VerificationStartForm,
 )
@@ -225,6 +226,7 @@ PANEL_LABELS: dict[str, str] = {
     "enquiry_report": "谈话函询情况报告呈批",
     "verification_start": "开展初步核实",
     "verification_report": "初步核实情况报告呈批",
+    "transfer_reply": "登记转办反馈",
 }
 
 
@@ -383,6 +385,16 @@ def action_panels(
                 ),
             )
         )
+    if workflow.allowed(Action.RECORD_TRANSFER_REPLY, status) and lead.transfer_replied_on is None:
+        panels.append(
+            Panel(
+                "transfer_reply",
+                PANEL_LABELS["transfer_reply"],
+                reverse("cases:transfer_reply", args=args),
+                _form(bound, "transfer_reply", lambda: TransferReplyForm(prefix="transfer_reply")),
+                ["移送机关书面反馈办理结果后，登记反馈日期和反馈情况。"],
+            )
+        )
     return panels
 
 
@@ -430,6 +442,13 @@ def render_detail(
         "approvals": approvals,
         "enquiries": enquiries,
         "verifications": verifications,
+        # The 初步核实 that transferred the lead (its 移送机关), for the 移送 card.
+        "transfer": next(
+            (v for v in verifications if v.status == VerificationStatus.DONE and v.transfer_to),
+            None,
+        )
+        if lead.status == LeadStatus.TRANSFERRED
+        else None,
         "documents": list(ls.documents_of(lead)),
         "transitions": transitions,
         "panels": panels,

@@ -1,5 +1,6 @@
 """The handling steps of a lead, each a small form posting to its own URL: 处置呈批,
-谈话函询 (plan, talk, letter, reply, report) and 初步核实 (start, report).
+谈话函询 (plan, talk, letter, reply, report), 初步核实 (start, report) and the reply to a
+问题转办单.
 
 Each view reads the lead with ``write=True`` (404 when the user may not handle it, exactly
 like a missing lead), hands the input to its service and redirects back to the lead file
@@ -29,6 +30,7 @@ from qingfeng.cases.forms import (
     ProposeForm,
     ReplyForm,
     TalkForm,
+    TransferReplyForm,
     VerificationReportForm,
     VerificationStartForm,
 )
@@ -239,9 +241,30 @@ def verification_report(request: HttpRequest, pk: int, verification_id: int) -> 
             actor=request.user,
             report_text=d["report_text"],
             outcome=d["outcome"],
+            transfer_to=d["transfer_to"],
             request=request,
         )
         return f"已提交初步核实情况报告 {approval.number}，待审批。"
 
     form = VerificationReportForm(request.POST, prefix="verification_report")
     return _step(request, lead, "verification_report", form, run)
+
+
+@login_required
+@require_POST
+def transfer_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """登记转办反馈: the written reply of the authority the lead was transferred to."""
+    lead = get_lead_for_user(request.user, pk, write=True)
+
+    def run(d: dict[str, Any]) -> str:
+        handling.record_transfer_reply(
+            lead=lead,
+            actor=request.user,
+            replied_on=d["replied_on"],
+            reply=d["reply"],
+            request=request,
+        )
+        return "已登记转办反馈。"
+
+    form = TransferReplyForm(request.POST, prefix="transfer_reply")
+    return _step(request, lead, "transfer_reply", form, run)

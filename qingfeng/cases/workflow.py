@@ -34,6 +34,7 @@ class Action(StrEnum):
     PROPOSE_FILING = "propose_filing"
     FILE_CASE = "file_case"
     FILING_RETURNED = "filing_returned"
+    RECORD_TRANSFER_REPLY = "record_transfer_reply"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ STEPS: dict[Action, Step] = {
     Action.PROPOSE_FILING: Step(_("立案呈批"), (L.CASE_PROPOSED,)),
     Action.FILE_CASE: Step(_("批准立案"), (L.FILING,)),
     Action.FILING_RETURNED: Step(_("立案呈批未通过"), (L.FILING,)),
+    # 移送有关机关: the authority's written reply to the 问题转办单; the lead stays transferred.
+    Action.RECORD_TRANSFER_REPLY: Step(_("登记转办反馈"), (L.TRANSFERRED,)),
 }
 
 WAY_TARGET: dict[str, str] = {

@@ -1,16 +1,18 @@
 """The documents of a lead's handling (DOMAIN.md §3, §9), issued inside the step's transaction.
 
 问题线索受理登记表, 问题线索处置呈批表 / 初步核实呈批表, 谈话函询呈批表, 谈话方案, 函询通知书,
-关于作出书面说明的函 and 初步核实情况报告: each is numbered per issuing body, series and year
-(``services.issue_numbered``), stored with its lead (never with a report, so none of them
-can reach the public portal), and audited. The lead services call these after their own
-checks, inside their transaction; the number, the file, the row and the audit entry commit
-or roll back with the step.
+关于作出书面说明的函, 初步核实情况报告 and 问题转办单: each is numbered per issuing body,
+series and year (``services.issue_numbered``), stored with its lead (never with a report, so
+none of them can reach the public portal), and audited. The lead services call these after
+their own checks, inside their transaction; the number, the file, the row and the audit
+entry commit or roll back with the step.
 
 What they print comes from the lead and its handling only: the lead's summary, never the
 report behind it, so no reporter's identity or words reach a document (DOMAIN.md §2).
 Letters to the person enquired of carry no summary at all: only that questions are asked,
-the 15-working-day reply limit with its date, the countersignature, and secrecy.
+the 15-working-day reply limit with its date, the countersignature, and secrecy. The
+问题转办单 leaves the commission: it carries the lead's number, person and summary, the
+approval it rests on and the reply date, nothing of the report or the verification's findings.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from qingfeng.approvals.models import Approval, ApprovalStatus, ApprovalStep, Matter
-from qingfeng.cases.clocks import REPLY_WORKING_DAYS
+from qingfeng.cases.clocks import REPLY_WORKING_DAYS, TRANSFER_REPLY_MONTHS
 from qingfeng.cases.models import Enquiry, EnquiryMode, Lead, Verification, Way
 from qingfeng.cases.outcomes import Outcome
 from qingfeng.cases.selectors import may_handle
@@ -49,7 +51,7 @@ from qingfeng.documents.form_rows import (
 )
 from qingfeng.documents.models import Document, DocumentKind
 from qingfeng.documents.services import issue_numbered
-from qingfeng.workdays.clock import Deadline, add_working_days
+from qingfeng.workdays.clock import Deadline, add_working_days, deadline_months
 
 # 文号代字 per kind, e.g. 东坝纪线处〔2026〕3号.
 SERIES = {
@@ -61,6 +63,7 @@ SERIES = {
     DocumentKind.EXPLANATION_LETTER: "说明",
     DocumentKind.VERIFICATION_APPROVAL: "核呈",
     DocumentKind.VERIFICATION_REPORT: "核报",
+    DocumentKind.TRANSFER_SHEET: "转办",
 }
 RULES = "《中国共产党纪律检查机关监督执纪工作规则》"
 ENQUIRY_MATTERS = (Matter.ENQUIRY_PLAN, Matter.ENQUIRY_PLAN_HEAD)
@@ -266,6 +269,9 @@ def issue_verification_report(
     lead = verification.lead
     _check_actor(actor, lead, approval)
     outcome = Outcome(verification.outcome or approval.payload["outcome"])
+    proposal = str(outcome.label)
+    if outcome == Outcome.TRANSFER and verification.transfer_to:
+        proposal = f"{proposal}（{verification.transfer_to}）"
     leader = verification.leader
     members = [
         name_of(u) for u in verification.team.order_by("full_name", "pk") if u.pk != leader.pk
@@ -279,7 +285,7 @@ def issue_verification_report(
         "二、初步核实情况",
         *text_lines(verification.report_text),
         "三、处理建议",
-        f"建议：{outcome.label}。",
+        f"建议：{proposal}。",
     ]
     signed = signed_lines(approval)
     if signed:
@@ -294,6 +300,61 @@ def issue_verification_report(
         paragraphs=paragraphs,
         issuer="核查组",
         author=lead.org.name,
+    )
+
+
+# -- 移送有关机关 ---------------------------------------------------------------------------
+
+
+def issue_transfer_sheet(*, approval: Approval, verification: Verification, actor: Any) -> Document:
+    """问题转办单 to the authority a lead is transferred to (DOMAIN.md §3 初步核实 → transfer,
+    §9; DESIGN.md §8 "问题转办单 … with reply deadlines"), once the report proposing it is
+    approved: the lead's number, the person, the problem as the lead summarises it, the
+    approval it rests on, and the request to handle it according to law and reply in writing
+    within 1 month of the approval (the date printed, moved off holidays).
+
+    DOMAIN.md is silent on the reply period; one month is the body's, as for the 1-month
+    report of §3. Nothing of the report behind the lead, nor the verification's findings,
+    leaves the commission (DOMAIN.md §2: checks must not reveal the reporter).
+    """
+    if (
+        approval.matter != Matter.VERIFICATION_REPORT
+        or approval.payload.get("verification") != verification.pk
+        or approval.payload.get("outcome") != Outcome.TRANSFER
+    ):
+        raise ValidationError({"approval": "不是本次初步核实建议移送的情况报告呈批"})
+    require_approved(approval, "问题转办单")
+    authority = verification.transfer_to.strip()
+    if not authority:
+        raise ValidationError({"transfer_to": "未填写移送机关，不能生成问题转办单"})
+    lead = verification.lead
+    _check_actor(actor, lead, approval)
+    approved_on = timezone.localdate(approval.decided_at or timezone.now())
+    due = deadline_months(approved_on, TRANSFER_REPLY_MONTHS)
+    paragraphs = [
+        f"本机关在对反映{_who(lead)}问题的线索进行初步核实后，"
+        f"经批准（{approval.number}），现将该问题线索移送你单位处理。",
+        f"一、线索编号：{lead.number}",
+        f"二、被反映人：{lead.subject_name or NOT_GIVEN}，{_unit_post(lead) or NOT_GIVEN}",
+        "三、反映的主要问题",
+        *text_lines(lead.summary),
+        "四、办理要求",
+        f"请你单位依法依规处理，并自{chinese_date(approved_on)}起"
+        f"{TRANSFER_REPLY_MONTHS}个月内，即最迟于{_due_text(due)}，"
+        "将办理结果书面反馈本机关。",
+        "本转办单及所涉问题线索应当严格保密，不得泄露，不得向被反映人透露。",
+        "特此转办。",
+    ]
+    return _issue_text(
+        lead=lead,
+        actor=actor,
+        kind=DocumentKind.TRANSFER_SHEET,
+        title="问题转办单",
+        addressee=authority,
+        paragraphs=paragraphs,
+        issuer=lead.org.name,
+        date=approved_on,
+        approval=approval,
     )
 
 
@@ -365,6 +426,7 @@ def _issue_text(
     issuer: str,
     date: dt.date | None = None,
     author: str = "",
+    approval: Approval | None = None,
 ) -> Document:
     org = lead.org
     today = timezone.localdate()
@@ -394,7 +456,7 @@ def _issue_text(
         body_text="\n".join([*head, *paragraphs, issuer, chinese_date(day)]),
         actor=actor,
         lead=lead,
-        about=f"问题线索 {lead.number}",
+        about=f"问题线索 {lead.number}" + (f"，呈批 {approval.number}" if approval else ""),
     )
 
 

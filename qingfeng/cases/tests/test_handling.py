@@ -293,12 +293,14 @@ def test_verification_report_outcomes(county, outcome, status):
             actor=u["township_secretary"],
             report_text="经初步核实，情况如下",
             outcome=outcome,
+            transfer_to="县公安局",
         )
     approval = handling.submit_verification_report(
         verification=verification,
         actor=u["township_officer"],
         report_text="经初步核实，情况如下",
         outcome=outcome,
+        transfer_to="县公安局",  # required for 移送, ignored otherwise
     )
     assert _clock(lead, LeadClockKind.VERIFICATION).met_at is not None
     approve_all(approval, u["township_secretary"])
