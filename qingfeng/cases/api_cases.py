@@ -145,6 +145,10 @@ class CaseDecisionIn(Schema):
         description="处分（处理）决定，每项一条", json_schema_extra=OUTCOMES_DOC
     )
     probation_years: int | None = Field(default=None, description="留党察看期限（1或2年）")
+    recommend_to: str = Field(
+        default="", description="纪检监察建议书主送单位（拟给予组织处理时必填，其他情况忽略）"
+    )
+    recommend_text: str = Field(default="", description="纪检监察建议书中的其他建议（可选）")
     meeting: MeetingIn = Field(description="集体研究记录")
 
 
@@ -155,6 +159,11 @@ class CaseAnnouncementIn(Schema):
 class CaseExecutionIn(Schema):
     executed_on: dt.date | None = Field(default=None, description="执行情况报告日期")
     note: str = Field(default="", description="执行情况")
+
+
+class CaseRecommendationReplyIn(Schema):
+    replied_on: dt.date | None = Field(default=None, description="回复日期")
+    reply: str = Field(default="", description="采纳落实情况")
 
 
 class CaseCloseIn(Schema):
@@ -286,6 +295,8 @@ class CaseFileOut(CaseRowOut):
     extended_months: int
     transferred_on: dt.date | None
     investigation_report: str
+    recommendation_replied_on: dt.date | None = Field(description="纪检监察建议书回复日期")
+    recommendation_reply: str = Field(description="纪检监察建议书采纳落实情况")
     proposed_outcomes: list[CaseOutcomeOut]
     leader: MemberOut | None
     team: list[MemberOut]
@@ -410,6 +421,7 @@ def _file(case: Case) -> dict[str, Any]:
         **_row(case),
         **_attrs(case, *flags, "supervision_case", "complex_case", "summary", "subject_post"),
         **_attrs(case, "extended_months", "transferred_on", "investigation_report"),
+        **_attrs(case, "recommendation_replied_on", "recommendation_reply"),
         **_attrs(case, "created_at", "updated_at"),
         "lead": {"id": lead.pk, "number": lead.number, "subject_name": lead.subject_name},
         "home_org": org_ref(case.home_org),
@@ -750,7 +762,7 @@ def submit_review_report(
 @case_files_router.post(
     "/cases/{int:case_id}/decision",
     response={201: ApprovalSummaryOut},
-    summary="处分（处理）决定呈批（报有批准权限的机关）",
+    summary="处分（处理）决定呈批（报有批准权限的机关；组织处理以纪检监察建议书提出）",
 )
 def propose_decision(request: HttpRequest, case_id: int, payload: CaseDecisionIn) -> Created:
     user, case = _handled(request, case_id)
@@ -782,6 +794,22 @@ def record_execution(request: HttpRequest, case_id: int, payload: CaseExecutionI
     user, case = _handled(request, case_id)
     with service_errors():
         decisions.record_execution(case=case, actor=user, **_args(payload), request=request)
+    return _case_file(user, case_id)
+
+
+@case_files_router.post(
+    "/cases/{int:case_id}/recommendation-reply",
+    response=CaseFileOut,
+    summary="登记纪检监察建议书回复（组织处理的采纳落实情况，1个月内）",
+)
+def record_recommendation_reply(
+    request: HttpRequest, case_id: int, payload: CaseRecommendationReplyIn
+) -> Json:
+    user, case = _handled(request, case_id)
+    with service_errors():
+        decisions.record_recommendation_reply(
+            case=case, actor=user, **_args(payload), request=request
+        )
     return _case_file(user, case_id)
 
 

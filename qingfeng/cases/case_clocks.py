@@ -7,6 +7,9 @@
 - ANNOUNCE / POST_AND_PAY / EXECUTION_REPORT: after a sanction takes effect, announce within
   1 month, change post and pay within 1 month (撤销党内职务 or heavier), the unit reports
   execution within 6 months (``sanctions.execution_clocks``).
+- RECOMMENDATION_REPLY: the unit a 纪检监察建议书 recommending 组织处理 went to replies within
+  **1 month** of the decision. DOMAIN.md is silent on the number (§5, §9); one month, as for
+  the announcement of §4.
 
 Periods in months or years end on the same-numbered day and move off holidays (民法典
 第201–203条, ``WorkCalendar.deadline_months``). A clock on a year not yet entered is
@@ -37,6 +40,7 @@ _MONTHS: dict[str, int] = {
     CaseClockKind.EXECUTION_REPORT: 6,
     CaseClockKind.APPEAL: 3,
     CaseClockKind.PROBATION: 12,
+    CaseClockKind.RECOMMENDATION_REPLY: 1,
 }
 
 
@@ -44,6 +48,14 @@ def _deadline(
     clock_kind: str, starts_on: dt.date, extra: int, calendar: WorkCalendar, months: int | None
 ) -> Deadline:
     return calendar.deadline_months(starts_on, (months or _MONTHS[clock_kind]) + extra)
+
+
+def deadline_of(
+    kind: CaseClockKind, starts_on: dt.date, calendar: WorkCalendar | None = None
+) -> Deadline:
+    """When a ``kind`` clock opened on ``starts_on`` falls due, by the rule of ``kind`` — what
+    a document printing the deadline reads, so it says what the clock says."""
+    return _deadline(kind, starts_on, 0, calendar or WorkCalendar(), None)
 
 
 def start_clock(

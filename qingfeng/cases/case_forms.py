@@ -20,6 +20,7 @@ from qingfeng.approvals.models import MeetingKind
 from qingfeng.approvals.services import MeetingInput
 from qingfeng.cases import case_list_selectors as cls
 from qingfeng.cases.case_services import TOWNSHIP_MEASURES
+from qingfeng.cases.decisions import RECOMMEND_TO_MAX
 from qingfeng.cases.forms import (
     ALL,
     CHOOSE,
@@ -403,6 +404,10 @@ class ReviewReportForm(MeetingForm):
 
 
 class DecisionForm(MeetingForm):
+    """处分（处理）决定呈批; with 组织处理 the 纪检监察建议书's 主送单位 and further
+    recommendations (``decisions.propose_decision``: the commission recommends 组织处理, it
+    never decides it, DOMAIN.md §5)."""
+
     outcomes = _outcomes_field("处分（处理）决定")
     probation_years = forms.TypedChoiceField(
         label="留党察看期限",
@@ -411,13 +416,26 @@ class DecisionForm(MeetingForm):
         empty_value=None,
         choices=[("", "（不适用）"), *[(str(y), f"{y}年") for y in PROBATION_TERMS_YEARS]],
     )
+    recommend_to = forms.CharField(
+        label="纪检监察建议书主送单位",
+        required=False,
+        strip=False,
+        help_text="仅拟给予组织处理（停职检查、调整职务、责令辞职、免职、降职）时填写，"
+        "如“中共东坝镇委员会”“中共清河县委组织部”",
+    )
+    recommend_text = _text(
+        "其他建议",
+        rows=3,
+        help_text="仅拟给予组织处理时填写，可选：如以案促改、完善制度等，每行一条",
+    )
 
-    field_order = ["outcomes", "probation_years"]
+    field_order = ["outcomes", "probation_years", "recommend_to", "recommend_text"]
 
     def __init__(self, *args: Any, case: Case, proposed: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _limit_outcomes(self, "outcomes", case)
         self.fields["probation_years"].help_text = "仅给予留党察看时填写"
+        self.fields["recommend_to"].widget.attrs["maxlength"] = RECOMMEND_TO_MAX
         if not self.is_bound:
             self.initial.setdefault("outcomes", list(proposed))
 
@@ -429,6 +447,13 @@ class AnnouncementForm(StyledForm):
 class ExecutionForm(StyledForm):
     executed_on = forms.DateField(label="执行情况报告日期", required=False, widget=_date_widget())
     note = _text("执行情况", rows=3)
+
+
+class RecommendationReplyForm(StyledForm):
+    """The reply to the 纪检监察建议书 (``decisions.record_recommendation_reply``)."""
+
+    replied_on = forms.DateField(label="回复日期", required=False, widget=_date_widget())
+    reply = _text("采纳落实情况", rows=3)
 
 
 class CloseForm(StyledForm):

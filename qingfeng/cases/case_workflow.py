@@ -38,6 +38,7 @@ class CaseAction(StrEnum):
     DECISION_RETURNED = "decision_returned"
     ANNOUNCE = "announce"
     RECORD_EXECUTION = "record_execution"
+    RECOMMENDATION_REPLY = "recommendation_reply"
     CLOSE = "close"
     PROPOSE_MOVE = "propose_move"
     MOVE = "move"
@@ -83,6 +84,9 @@ CASE_STEPS: dict[CaseAction, CaseStep] = {
     CaseAction.DECISION_RETURNED: CaseStep(_("处分决定未获批"), (C.DECISION_PENDING,), C.REVIEWED),
     CaseAction.ANNOUNCE: CaseStep(_("宣布处分决定"), (C.DECIDED,), C.EXECUTING),
     CaseAction.RECORD_EXECUTION: CaseStep(_("报告执行情况"), (C.EXECUTING,), None),
+    # The reply to a 纪检监察建议书 arrives while the decision is announced and executed;
+    # 结案 waits for it (``decisions.close_case``).
+    CaseAction.RECOMMENDATION_REPLY: CaseStep(_("登记建议书回复"), (C.DECIDED, C.EXECUTING), None),
     CaseAction.CLOSE: CaseStep(_("结案"), (C.EXECUTING,), C.CLOSED),
     # Jurisdiction moves happen while the case is investigated (DOMAIN.md §4).
     CaseAction.PROPOSE_MOVE: CaseStep(_("管辖调整呈批"), (C.INVESTIGATING,), None),

@@ -1,6 +1,11 @@
 """Decision and execution of a case (DOMAIN.md §4–§5): who approves which sanction,
 effect periods, announcement within 1 month, execution reported within 6 months, 结案.
 
+组织处理 (停职检查, 调整职务, 责令辞职, 免职, 降职) is never the commission's decision: the
+decision recommends it by one 纪检监察建议书 to the unit named in the 呈批 (DOMAIN.md §5, §9),
+whose written reply is awaited within 1 month and recorded before 结案
+(``record_recommendation_reply``).
+
 The decision 呈批 is approved by the body that holds the power for every outcome in it
 (``sanctions.required_authority``), not by a configurable chain: a township 纪委 approves
 警告/严重警告 only, heavier Party sanctions go to the township Party committee or the
@@ -36,6 +41,7 @@ from qingfeng.cases.models import Case, CaseClockKind, CaseStatus, Sanction, San
 from qingfeng.cases.outcomes import Outcome
 from qingfeng.cases.sanctions import (
     EXECUTION_REPORT,
+    ORG_MEASURES,
     POST_AND_PAY,
     SANCTIONS,
     Authority,
@@ -46,7 +52,9 @@ from qingfeng.cases.sanctions import (
     sanction_kind,
 )
 from qingfeng.cases.services import TEXT_MAX, text_field
+from qingfeng.core.validation import clean_text
 from qingfeng.documents import case_docs
+from qingfeng.documents.models import Document, DocumentKind
 from qingfeng.workdays.clock import WorkCalendar
 
 _T_SECRETARY = StepSpec("township_secretary", Relation.SELF, "乡镇纪委书记")
@@ -94,6 +102,34 @@ def authority_steps(authorities: Sequence[str], *, township: bool) -> list[StepS
     return steps
 
 
+RECOMMEND_TO_MAX = 100
+RECOMMEND_TO_REQUIRED = "拟给予组织处理的，请填写纪检监察建议书主送单位"
+
+
+def clean_recommendation(
+    chosen: Sequence[str], recommend_to: str, recommend_text: str
+) -> tuple[str, str]:
+    """主送单位 and further recommendations of the 纪检监察建议书: required (the unit) when the
+    decision holds 组织处理, which the commission only recommends (DOMAIN.md §5, §9);
+    dropped otherwise."""
+    if not any(code in ORG_MEASURES for code in chosen):
+        return "", ""
+    if not (recommend_to or "").strip():
+        raise ValidationError({"recommend_to": RECOMMEND_TO_REQUIRED})
+    recommend_to = text_field(recommend_to, "recommend_to", "主送单位", limit=RECOMMEND_TO_MAX)
+    if any(ch in recommend_to for ch in "\n\t"):
+        raise ValidationError({"recommend_to": "主送单位请填写在一行内"})
+    recommend_text = clean_text(
+        recommend_text,
+        field_name="recommend_text",
+        label="其他建议",
+        max_length=TEXT_MAX,
+        required=False,
+        min_length=4,
+    )
+    return recommend_to, recommend_text
+
+
 def decision_state(case: Case) -> dict[str, Any]:
     return {
         "case": case_state(case),
@@ -111,10 +147,18 @@ def propose_decision(
     outcomes: Sequence[str],
     probation_years: int | None,
     meeting: approvals.MeetingInput,
+    recommend_to: str = "",
+    recommend_text: str = "",
     request: HttpRequest | None = None,
 ) -> Approval:
     """处分（处理）决定 after 审理, decided collectively and approved by the body holding the
-    power for each outcome (DOMAIN.md §4–§5; village cadres 警告/记过/记大过 only)."""
+    power for each outcome (DOMAIN.md §4–§5; village cadres 警告/记过/记大过 only).
+
+    With 组织处理 among the outcomes the 呈批 names the unit its 纪检监察建议书 goes to
+    (``recommend_to``, e.g. 中共东坝镇委员会) and may add further recommendations
+    (``recommend_text``, e.g. 以案促改): the commission recommends 组织处理, it never decides
+    it (DOMAIN.md §5, §9). Both are in the approval's payload, so its digest binds them.
+    """
     with transaction.atomic():
         case = lock_case(case, CaseAction.PROPOSE_DECISION, actor)
         chosen = clean_outcomes(
@@ -127,6 +171,7 @@ def propose_decision(
                 raise ValidationError({"probation_years": "留党察看期限须为一年或二年"})
         else:
             probation_years = None
+        recommend_to, recommend_text = clean_recommendation(chosen, recommend_to, recommend_text)
         township = is_township(case.org)
         authorities: list[str] = []
         rows: list[Sanction] = []
@@ -151,12 +196,23 @@ def propose_decision(
         case.sanctions.filter(status=SanctionStatus.PROPOSED).update(status=SanctionStatus.VOID)
         Sanction.objects.bulk_create(rows)
         labels = "、".join(str(Outcome(c).label) for c in chosen)
+        proposal = f"经审理，拟给予{case.subject_name}{labels}。"
+        if recommend_to:
+            measures = "、".join(str(Outcome(c).label) for c in chosen if c in ORG_MEASURES)
+            proposal += f"{measures}属于组织处理，拟以纪检监察建议书建议{recommend_to}办理。"
+            if recommend_text:
+                proposal += f"\n其他建议：{recommend_text}"
         approval = approvals.submit(
             org=case.org,
             matter=Matter.SANCTION_DECISION,
             title=f"关于给予{case.subject_name}{labels}的呈批",
-            proposal=f"经审理，拟给予{case.subject_name}{labels}。",
-            payload={"outcomes": chosen, "probation_years": probation_years},
+            proposal=proposal,
+            payload={
+                "outcomes": chosen,
+                "probation_years": probation_years,
+                "recommend_to": recommend_to,
+                "recommend_text": recommend_text,
+            },
             state=decision_state(case),
             actor=actor,
             case=case,
@@ -178,10 +234,15 @@ def _lock_case_of(approval: Approval) -> Case:
 
 def _decision_approved(approval: Approval, case: Case, actor: Any) -> None:
     """Sanctions take effect on the date of the approving body's decision (DOMAIN.md §4);
-    their effect periods (§5) and the announcement / execution clocks start that day."""
+    their effect periods (§5) and the announcement / execution clocks start that day.
+
+    组织处理 gets one 纪检监察建议书 to the unit named in the 呈批, which becomes the document
+    of each of them, and the clock of its reply: 1 month from the decision (DOMAIN.md is
+    silent on the number; one month, as for the announcement of §4)."""
     today = timezone.localdate()
     calendar = WorkCalendar()
     due: dict[str, dt.date] = {}
+    measures: list[Sanction] = []
     for sanction in case.sanctions.filter(status=SanctionStatus.PROPOSED).order_by("pk"):
         sanction.status = SanctionStatus.DECIDED
         sanction.decided_on = today
@@ -208,6 +269,16 @@ def _decision_approved(approval: Approval, case: Case, actor: Any) -> None:
         )
         sanction.save(
             update_fields=["status", "decided_on", "effect_ends_on", "term_ends_on", "document"]
+        )
+        if Outcome(sanction.outcome) in ORG_MEASURES:
+            measures.append(sanction)
+    if measures:
+        document = case_docs.issue_recommendation(
+            approval=approval, case=case, sanctions=measures, actor=actor
+        )
+        Sanction.objects.filter(pk__in=[s.pk for s in measures]).update(document=document)
+        case_clocks.start_clock(
+            case=case, kind=CaseClockKind.RECOMMENDATION_REPLY, starts_on=today, calendar=calendar
         )
     kinds = [CaseClockKind.ANNOUNCE]  # every decision is announced within 1 month
     if POST_AND_PAY in due:
@@ -277,13 +348,73 @@ def record_execution(
     return case
 
 
+def recommendation_of(case: Case) -> Document | None:
+    """The 纪检监察建议书 issued with the case's decision, if any (DOMAIN.md §5, §9)."""
+    return (
+        Document.objects.filter(case=case, kind=DocumentKind.RECOMMENDATION).order_by("-id").first()
+    )
+
+
+def awaits_recommendation_reply(case: Case, documents: Sequence[Document] | None = None) -> bool:
+    """Whether a 纪检监察建议书 was issued and its reply is not recorded yet; ``documents``:
+    the case's documents when the caller holds them already (no query)."""
+    if case.recommendation_replied_on is not None:
+        return False
+    if documents is not None:
+        return any(d.kind == DocumentKind.RECOMMENDATION for d in documents)
+    return recommendation_of(case) is not None
+
+
+def record_recommendation_reply(
+    *,
+    case: Case,
+    actor: Any,
+    replied_on: dt.date | None,
+    reply: str,
+    request: HttpRequest | None = None,
+) -> Case:
+    """The written reply of the unit a 纪检监察建议书 went to: how the recommended 组织处理
+    was adopted (DOMAIN.md §5, §9). Within 1 month of the decision (DOMAIN.md is silent on
+    the number; one month, as for the announcement of §4); meets that clock. Recorded once,
+    not in the future, not before the decision; 结案 waits for it (``close_case``)."""
+    reply = text_field(reply, "reply", "采纳落实情况", limit=TEXT_MAX, minimum=4)
+    with transaction.atomic():
+        case = lock_case(case, CaseAction.RECOMMENDATION_REPLY, actor)
+        document = recommendation_of(case)
+        if document is None:
+            raise ValidationError({"reply": "本案没有发出纪检监察建议书"})
+        if case.recommendation_replied_on is not None:
+            raise ValidationError({"reply": "纪检监察建议书的回复已经登记"})
+        decided = (
+            case.sanctions.filter(document=document)
+            .order_by("decided_on")
+            .values_list("decided_on", flat=True)
+            .first()
+        )
+        replied_on = past_date(replied_on, "replied_on", "回复日期", not_before=decided)
+        case.recommendation_replied_on = replied_on
+        case.recommendation_reply = reply
+        case.save(update_fields=["recommendation_replied_on", "recommendation_reply", "updated_at"])
+        case_clocks.meet_clock(case=case, kind=CaseClockKind.RECOMMENDATION_REPLY)
+        move(
+            case,
+            CaseAction.RECOMMENDATION_REPLY,
+            actor,
+            f"{replied_on:%Y-%m-%d}收到{document.number}的回复：{reply}",
+        )
+    return case
+
+
 def close_case(*, case: Case, actor: Any, summary: str, request: HttpRequest | None = None) -> Case:
-    """结案 once every decision is executed; issues the 结案报告."""
+    """结案 once every decision is executed and the reply to a 纪检监察建议书 is recorded;
+    issues the 结案报告."""
     summary = text_field(summary, "summary", "结案报告", limit=TEXT_MAX, minimum=10)
     with transaction.atomic():
         case = lock_case(case, CaseAction.CLOSE, actor)
         if case.sanctions.filter(status=SanctionStatus.ANNOUNCED).exists():
             raise ValidationError({"summary": "处分决定尚未报告执行情况，不能结案"})
+        if awaits_recommendation_reply(case):
+            raise ValidationError({"summary": "纪检监察建议书尚未收到回复，不能结案"})
         case.closed_on = timezone.localdate()
         case.save(update_fields=["closed_on", "updated_at"])
         lead = case.lead

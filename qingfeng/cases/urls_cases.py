@@ -48,6 +48,11 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/decision/", actions.propose_decision, name="propose_decision"),
     path("<int:pk>/announcement/", actions.record_announcement, name="announcement"),
     path("<int:pk>/execution/", actions.record_execution, name="execution"),
+    path(
+        "<int:pk>/recommendation-reply/",
+        actions.record_recommendation_reply,
+        name="recommendation_reply",
+    ),
     path("<int:pk>/close/", actions.close_case, name="close_case"),
     *appeal_urlpatterns,
 ]

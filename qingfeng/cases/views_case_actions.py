@@ -1,6 +1,6 @@
 """The steps of a case, each a small form posting to its own URL: 立案呈批 (on the lead),
 审查调查组, measures, extension, 审查调查报告, 管辖调整, 审理 (reviewers, talk, return,
-report), 处分决定, 宣布, 执行 and 结案 (DOMAIN.md §4).
+report), 处分决定, 宣布, 执行, the reply to a 纪检监察建议书 and 结案 (DOMAIN.md §4–§5).
 
 Each view reads the case with the capability its service needs — ``case.handle`` for the
 handling body's steps, ``case.review`` for the 审理 body's — so a user who may not act
@@ -35,6 +35,7 @@ from qingfeng.cases.case_forms import (
     InvestigationReportForm,
     JurisdictionMoveForm,
     MeasureForm,
+    RecommendationReplyForm,
     ReturnForm,
     ReviewersForm,
     ReviewReportForm,
@@ -354,6 +355,8 @@ def propose_decision(request: HttpRequest, pk: int) -> HttpResponse:
             outcomes=list(d["outcomes"]),
             probation_years=d["probation_years"],
             meeting=form.meeting(),
+            recommend_to=d["recommend_to"],
+            recommend_text=d["recommend_text"],
             request=request,
         )
         return f"已提交处分（处理）决定呈批 {approval.number}，待审批。"
@@ -395,6 +398,27 @@ def record_execution(request: HttpRequest, pk: int) -> HttpResponse:
 
     form = ExecutionForm(request.POST, prefix="execution")
     return _step(request, case, "execution", form, run)
+
+
+@login_required
+@require_POST
+def record_recommendation_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's written reply to the 纪检监察建议书 recommending 组织处理 (within 1 month;
+    结案 waits for it)."""
+    case = _handled(request, pk)
+
+    def run(d: dict[str, Any]) -> str:
+        decisions.record_recommendation_reply(
+            case=case,
+            actor=request.user,
+            replied_on=d["replied_on"],
+            reply=d["reply"],
+            request=request,
+        )
+        return "已登记纪检监察建议书回复。"
+
+    form = RecommendationReplyForm(request.POST, prefix="recommendation_reply")
+    return _step(request, case, "recommendation_reply", form, run)
 
 
 @login_required

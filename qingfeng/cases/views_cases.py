@@ -30,7 +30,7 @@ from qingfeng.approvals.models import ApprovalStatus, Matter
 from qingfeng.audit.models import Action as AuditAction
 from qingfeng.audit.services import record
 from qingfeng.cases import case_list_selectors as cls
-from qingfeng.cases import case_workflow
+from qingfeng.cases import case_workflow, decisions
 from qingfeng.cases.case_forms import (
     AnnouncementForm,
     CaseFilterForm,
@@ -41,6 +41,7 @@ from qingfeng.cases.case_forms import (
     InvestigationReportForm,
     JurisdictionMoveForm,
     MeasureForm,
+    RecommendationReplyForm,
     ReturnForm,
     ReviewersForm,
     ReviewReportForm,
@@ -62,6 +63,8 @@ from qingfeng.cases.case_selectors import (
 from qingfeng.cases.case_workflow import CaseAction
 from qingfeng.cases.models import (
     Case,
+    CaseClock,
+    CaseClockKind,
     CaseReview,
     CaseStatus,
     MeasureStatus,
@@ -75,6 +78,7 @@ from qingfeng.cases.views import APPROVAL_BADGES, clock_views
 from qingfeng.cases.views_case_appeals import appeal_context
 from qingfeng.core.excel import xlsx_response
 from qingfeng.core.forms import StyledForm
+from qingfeng.documents.models import Document, DocumentKind
 from qingfeng.documents.selectors import documents_of_case
 
 STATUS_BADGES: dict[str, str] = {
@@ -207,6 +211,7 @@ PANEL_LABELS: dict[str, str] = {
     "propose_decision": "处分（处理）决定呈批",
     "announcement": "登记宣布处分决定",
     "execution": "登记执行情况",
+    "recommendation_reply": "登记建议书回复",
     "close_case": "结案",
     "propose_move": "管辖调整",
 }
@@ -240,10 +245,12 @@ def _handling_panels(
     awaiting_execution: bool,
     extension_pending: bool,
     bound: dict[str, StyledForm],
+    awaiting_reply: bool = False,
 ) -> list[Panel]:
     """The handling body's steps (审查调查, 决定, 执行, 结案) in the case's status; execution
-    is reported while a decision is announced and not yet executed, and closing waits for
-    it (``decisions.record_execution`` / ``close_case``)."""
+    is reported while a decision is announced and not yet executed, the reply to a
+    纪检监察建议书 while it is awaited, and closing waits for both
+    (``decisions.record_execution`` / ``record_recommendation_reply`` / ``close_case``)."""
     panels: list[Panel] = []
     status = case.status
 
@@ -306,7 +313,20 @@ def _handling_panels(
             lambda: ExecutionForm(prefix="execution", initial={"executed_on": _today()}),
             ["受处分人所在单位应在6个月内报告处分决定执行情况。"],
         )
-    if case_workflow.allowed(CaseAction.CLOSE, status) and not awaiting_execution:
+    if case_workflow.allowed(CaseAction.RECOMMENDATION_REPLY, status) and awaiting_reply:
+        add(
+            "recommendation_reply",
+            "recommendation_reply",
+            lambda: RecommendationReplyForm(
+                prefix="recommendation_reply", initial={"replied_on": _today()}
+            ),
+            ["组织处理由主送单位决定；纪检监察建议书应在1个月内书面回复采纳落实情况。"],
+        )
+    if (
+        case_workflow.allowed(CaseAction.CLOSE, status)
+        and not awaiting_execution
+        and not awaiting_reply
+    ):
         add("close_case", "close_case", lambda: CloseForm(prefix="close_case"), [])
     return panels
 
@@ -387,6 +407,23 @@ def _effect_text(sanction: Sanction) -> str:
     return "—"
 
 
+def _recommendation(
+    case: Case, documents: list[Document], clocks: list[CaseClock]
+) -> dict[str, Any] | None:
+    """The 纪检监察建议书 of the decision, the day its reply is due and the reply once
+    recorded (DOMAIN.md §5, §9); None when no 组织处理 was recommended."""
+    document = next((d for d in documents if d.kind == DocumentKind.RECOMMENDATION), None)
+    if document is None:
+        return None
+    clock = next((c for c in clocks if c.kind == CaseClockKind.RECOMMENDATION_REPLY), None)
+    return {
+        "document": document,
+        "due_on": clock.due_on if clock else None,
+        "replied_on": case.recommendation_replied_on,
+        "reply": case.recommendation_reply,
+    }
+
+
 def _today() -> Any:
     return timezone.localdate()
 
@@ -422,10 +459,19 @@ def render_file(
     extension_pending = Matter.CASE_EXTENSION in pending
     sanctions = list(sanctions_of(case))
     awaiting_execution = any(s.status == SanctionStatus.ANNOUNCED for s in sanctions)
+    documents = list(documents_of_case(case))
+    awaiting_reply = decisions.awaits_recommendation_reply(case, documents)
     panels: list[Panel] = []
     if handle:
         panels += _handling_panels(
-            user, case, team_ids, reviews, awaiting_execution, extension_pending, bound
+            user,
+            case,
+            team_ids,
+            reviews,
+            awaiting_execution,
+            extension_pending,
+            bound,
+            awaiting_reply=awaiting_reply,
         )
     move = _move_panel(user, case, Matter.JURISDICTION_MOVE in pending, bound)
     if move is not None:
@@ -466,19 +512,23 @@ def render_file(
         hints.append("管辖调整呈批正在审批中，批准后本案交由承办机关办理。")
     if review_here and current is not None and not any(p.key == "review_talk" for p in panels):
         hints.append("审理谈话、退回补充证据和审理报告由确定的审理人员办理。")
+    if handle and awaiting_reply and case_workflow.allowed(CaseAction.CLOSE, case.status):
+        hints.append("纪检监察建议书尚未收到回复，登记回复后方可结案。")
+    clocks = list(clocks_of(case))
     context = {
         "case": case,
         "status_badge": STATUS_BADGES.get(case.status, "text-bg-secondary"),
         "sides": cls.sides_label(case),
         "proposed_text": cls.outcome_labels(case.proposed_outcomes),
         "lead_visible": cls.lead_visible(user, case),
-        "clocks": clock_views(cast(Any, list(clocks_of(case)))),
+        "clocks": clock_views(cast(Any, clocks)),
         "team": [m for m in team if m.pk != case.leader_id],
         "measures": measures,
         "reviews": reviews,
         "sanctions": sanctions,
         "approvals": approvals,
-        "documents": list(documents_of_case(case)),
+        "documents": documents,
+        "recommendation": _recommendation(case, documents, clocks),
         "transitions": transitions,
         "panels": panels,
         "hints": hints,

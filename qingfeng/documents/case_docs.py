@@ -1,15 +1,17 @@
 """The documents of a case (DOMAIN.md §4, §5, §9), issued inside the step's transaction.
 
 立案审查调查呈批报告, 立案决定书, 立案通知书, 指定管辖决定书, 审查调查报告, 案件移送审理登记表,
-审理报告, 处分决定书 / 政务处分决定书 and 结案报告: each is numbered per body, series and year
-(``services.issue_numbered``, under the prefix of the body handling the case), stored with
-its case (``Document.case``; ``org`` is ``case.org``) and audited. The case services call
-these after their own checks, inside their transaction, so the number, the file, the row and
-the audit entry commit or roll back with the step.
+审理报告, 处分决定书 / 政务处分决定书, 纪检监察建议书 and 结案报告: each is numbered per body,
+series and year (``services.issue_numbered``, under the prefix of the body handling the
+case), stored with its case (``Document.case``; ``org`` is ``case.org``) and audited. The case
+services call these after their own checks, inside their transaction, so the number, the
+file, the row and the audit entry commit or roll back with the step.
 
 Decisions carry the name of the body that decides (DOMAIN.md §4): the 纪委's 立案审查 and the
 监委's 立案调查 are two decisions (a township has no 监委: its 监察 side is the county 监委's),
 and a sanction is decided by the body holding the power for it (``Sanction.authority``).
+组织处理 is the Party committee's: the commission only recommends it, by a 纪检监察建议书
+addressed to the unit that decides (DOMAIN.md §5).
 What they print comes from the case and its approvals only, never from a report behind the
 lead, so no reporter's identity or words reach a document (DOMAIN.md §2).
 """
@@ -26,6 +28,7 @@ from django.utils import timezone
 
 from qingfeng.approvals.chains import TOWNSHIP_KINDS
 from qingfeng.approvals.models import Approval, ApprovalStatus, ApprovalStep, Matter, StepState
+from qingfeng.cases import case_clocks
 from qingfeng.cases.case_selectors import may_handle_case, may_review_case
 from qingfeng.cases.models import (
     Case,
@@ -39,6 +42,7 @@ from qingfeng.cases.models import (
 from qingfeng.cases.outcomes import Outcome
 from qingfeng.cases.sanctions import (
     EFFECT_MONTHS,
+    ORG_MEASURES,
     TOWNSHIP_AUTHORITIES,
     Authority,
     EffectPeriod,
@@ -83,6 +87,7 @@ SERIES = {
     DocumentKind.PARTY_SANCTION_DECISION: "党处",
     DocumentKind.GOV_SANCTION_DECISION: "政处",
     DocumentKind.CLOSING_REPORT: "结案",
+    DocumentKind.RECOMMENDATION: "建议",
 }
 # 立案决定书: the 纪委's 立案审查 and the 监委's 立案调查 are numbered apart.
 PARTY_FILING_SERIES = "立审"
@@ -475,6 +480,79 @@ def issue_sanction_decision(
     )
 
 
+def issue_recommendation(
+    *, approval: Approval, case: Case, sanctions: Sequence[Sanction], actor: Any
+) -> Document:
+    """纪检监察建议书 recommending the 组织处理 (``sanctions``) of an approved decision to the
+    unit named in the 呈批 (``payload["recommend_to"]``, its 主送): a commission never decides
+    停职检查, 调整职务, 责令辞职, 免职 or 降职, it recommends them (DOMAIN.md §5, §9; see
+    ``sanctions.required_authority``).
+
+    States the case, the person, the facts and evidence, the sanctions decided with it, one
+    recommendation per 组织处理, the further recommendations of the 呈批
+    (``payload["recommend_text"]``) and asks for a written reply within one month of
+    receipt, printing the day the RECOMMENDATION_REPLY clock falls due
+    (``case_clocks.deadline_of``; DOMAIN.md is silent on the number: one month, as for the
+    announcement of §4). Numbered in the series "建议" of the deciding body, dated the day of
+    the decision.
+    """
+    if approval.matter != Matter.SANCTION_DECISION or approval.case_id != case.pk:
+        raise ValidationError({"approval": "不是本案的处分（处理）决定呈批"})
+    require_approved(approval, "纪检监察建议书")
+    outcomes = approval.payload.get("outcomes") or []
+    measures = [s for s in sanctions if s.outcome in ORG_MEASURES]
+    if not measures or len(measures) != len(sanctions):
+        raise ValidationError({"sanctions": "纪检监察建议书只载明本次决定中的组织处理"})
+    for sanction in measures:
+        if (
+            sanction.case_id != case.pk
+            or sanction.status == SanctionStatus.VOID
+            or sanction.outcome not in outcomes
+        ):
+            raise ValidationError({"sanction": "该组织处理不在本次批准的决定之中"})
+    recommend_to = str(approval.payload.get("recommend_to") or "").strip()
+    if not recommend_to:
+        raise ValidationError({"recommend_to": "拟给予组织处理的，请填写纪检监察建议书主送单位"})
+    _check_actor(actor, case, approval)
+    decided_on = measures[0].decided_on or _decided_on(approval)
+    decided = (
+        Sanction.objects.filter(case=case, decided_on=decided_on, outcome__in=outcomes)
+        .exclude(status=SanctionStatus.VOID)
+        .exclude(outcome__in=ORG_MEASURES)
+        .select_related("document")
+        .order_by("pk")
+    )
+    party = measures[0].authority
+    approved_by = (
+        text.authority_body(party, case) if _signed_by_role(approval, "party_secretary") else ""
+    )
+    due = case_clocks.deadline_of(CaseClockKind.RECOMMENDATION_REPLY, decided_on).date
+    body = text.recommending_body(case)
+    paragraphs = text.recommendation_paragraphs(
+        case,
+        decided=list(decided),
+        measures=[s.outcome for s in measures],
+        further=str(approval.payload.get("recommend_text") or ""),
+        approved_by=approved_by,
+        collective=approval.meeting_id is not None,
+        due=due,
+    )
+    labels = "、".join(str(Outcome(s.outcome).label) for s in measures)
+    return _issue_text(
+        case=case,
+        actor=actor,
+        kind=DocumentKind.RECOMMENDATION,
+        title=f"关于对{case.subject_name}同志予以组织处理的纪检监察建议书",
+        heading=body,
+        addressee=recommend_to,
+        paragraphs=paragraphs,
+        issuer=body,
+        date=decided_on,
+        about=f"建议{labels}，主送{recommend_to}，呈批 {approval.number}",
+        number_org=_deciding_org(case, measures[0]),
+    )
+
+
 def _deciding_org(case: Case, sanction: Sanction) -> Org:
     """The body in whose series a decision is numbered: the county for a township case the
     county decides (DOMAIN.md §4 "Powers by level", §9 numbers per issuing body)."""
@@ -623,7 +701,7 @@ def issue_closing_report(*, case: Case, actor: Any, summary: str = "") -> Docume
         ("被审查调查人基本情况", [text.person_line(case)]),
         ("审查调查认定的主要问题", text.fact_lines(case)),
         ("审理情况", reviews),
-        ("处理和执行情况", sanctions or ["本案未给予处分或者处理。"]),
+        ("处理和执行情况", [*sanctions, *text.reply_lines(case)] or ["本案未给予处分或者处理。"]),
         ("结案意见", closing),
     ]
     return _issue_text(

@@ -1,6 +1,6 @@
 """How a case reads in its documents (DOMAIN.md §4, §5, §9): the person, the charge, the
-team, the proposed handling, the sanctions by name, numbered sections, and the names the
-deciding bodies sign with.
+team, the proposed handling, the sanctions by name, numbered sections, the body of a
+纪检监察建议书, and the names the deciding bodies sign with.
 
 Pure text from the case and its rows; ``case_docs`` puts it on the page. Bodies sign with
 their full names: the township 纪委 as 中共东坝镇纪律检查委员会, its Party committee as
@@ -10,9 +10,10 @@ county's 清河县监察委员会.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from qingfeng.approvals.chains import BODY_KINDS, UPPER_KINDS
+from qingfeng.approvals.chains import BODY_KINDS, TOWNSHIP_KINDS, UPPER_KINDS
 from qingfeng.cases.models import (
     Case,
     CaseMeasure,
@@ -193,21 +194,27 @@ def rules_text(case: Case) -> str:
     return "".join(rules) or PARTY_RULES
 
 
-def sanction_line(case: Case, sanction: Sanction) -> str:
-    """One decision and what became of it, for the 结案报告: the sanction, who decided it
-    when, its document, announcement, execution and the end of its effect period."""
+def sanction_name(sanction: Sanction) -> str:
+    """A sanction as a decision names it: 党内严重警告处分, 政务记过处分, 免职."""
     outcome = Outcome(sanction.outcome)
     family = sanction_kind(outcome)
     if family == SanctionKind.PARTY:
-        what = f"{party_phrase(sanction)}处分"
-    elif family == SanctionKind.GOVERNMENT:
-        what = f"{GOV_PHRASES[outcome]}处分"
-    else:
-        what = str(outcome.label)
-    line = f"{what}：{authority_body(sanction.authority, case)}"
+        return f"{party_phrase(sanction)}处分"
+    if family == SanctionKind.GOVERNMENT:
+        return f"{GOV_PHRASES[outcome]}处分"
+    return str(outcome.label)
+
+
+def sanction_line(case: Case, sanction: Sanction) -> str:
+    """One decision and what became of it, for the 结案报告: the sanction, who decided it
+    when, its document (for 组织处理 the 纪检监察建议书 that recommended it), announcement,
+    execution and the end of its effect period."""
+    family = sanction_kind(sanction.outcome)
+    line = f"{sanction_name(sanction)}：{authority_body(sanction.authority, case)}"
     line += f"于{chinese_date(sanction.decided_on)}决定" if sanction.decided_on else "决定"
     if sanction.document is not None:
-        line += f"（{sanction.document.number}）"
+        kind = "依纪检监察建议书" if family == SanctionKind.ORGANISATIONAL else ""
+        line += f"（{kind}{sanction.document.number}）"
     if sanction.announced_on is not None:
         line += f"，{chinese_date(sanction.announced_on)}宣布"
     if sanction.executed_on is not None:
@@ -218,6 +225,94 @@ def sanction_line(case: Case, sanction: Sanction) -> str:
         period = "处分期" if family == SanctionKind.GOVERNMENT else "影响期"
         line += f"，{period}至{chinese_date(sanction.effect_ends_on)}"
     return f"{line}。"
+
+
+def reply_lines(case: Case) -> list[str]:
+    """The reply to the 纪检监察建议书, for the 结案报告 (none before it is recorded)."""
+    if case.recommendation_replied_on is None:
+        return []
+    reply = case.recommendation_reply.strip()
+    return [
+        f"纪检监察建议书回复：{chinese_date(case.recommendation_replied_on)}收到书面回复，{reply}"
+    ]
+
+
+# -- the 纪检监察建议书 (DOMAIN.md §5, §9) ----------------------------------------------------
+
+# What the Party committee is asked to do for each 组织处理; ``{post}`` is the person's post.
+ORG_MEASURE_DETAILS: dict[Outcome, str] = {
+    Outcome.ORG_SUSPENSION: "停止其履行{post}职务，作出检查",
+    Outcome.ORG_REASSIGNMENT: "调整其{post}职务",
+    Outcome.ORG_RESIGNATION: "责令其辞去{post}职务",
+    Outcome.ORG_REMOVAL: "免去其{post}职务",
+    Outcome.ORG_DEMOTION: "降低其职务层次",
+}
+REPLY_REQUEST = "请于收到本建议书之日起一个月内将采纳落实情况书面回复我委（办）"
+
+
+def recommending_body(case: Case) -> str:
+    """Who signs a 纪检监察建议书: the commission of the body handling the case; on a case
+    filed on the 监察 side only, that side — the county 监委, or a township's 监察办公室 (a
+    township has no 监委 of its own, DOMAIN.md §1)."""
+    if case.party_case:
+        return commission(case.org)
+    body = body_of(case.org)
+    if body.kind in TOWNSHIP_KINDS:
+        return f"{area(body)}监察办公室"
+    return supervision(case.org)
+
+
+def org_measure_line(case: Case, outcome: str) -> str:
+    """ "建议对李建国同志予以免职（免去其村党支部书记职务）"."""
+    measure = Outcome(outcome)
+    post = case.subject_post.strip() or "现任"
+    detail = ORG_MEASURE_DETAILS[measure].format(post=post)
+    return f"建议对{case.subject_name}同志予以{measure.label}（{detail}）。"
+
+
+def recommendation_paragraphs(
+    case: Case,
+    *,
+    decided: Sequence[Sanction],
+    measures: Sequence[str],
+    further: str,
+    approved_by: str,
+    collective: bool,
+    due: dt.date,
+) -> list[str]:
+    """The body of a 纪检监察建议书 recommending 组织处理 (DOMAIN.md §5, §9): the case, the
+    person, the facts and evidence, the sanctions decided with it (``decided``, each with
+    its decision's number), one recommendation per 组织处理 (``measures``), the further
+    recommendations (``further``, one a line) and the request to reply within one month,
+    by ``due``. Only the case's own words: no reporter reaches the page (DOMAIN.md §2)."""
+    name = f"{case.subject_name}{'同志' if case.is_party_member else ''}"
+    opening = (
+        f"{chinese_date(case.filed_on)}，经批准，{case.org.name}对{who(case)}涉嫌{charge(case)}"
+        f"问题{filing_text(case)}（案件编号：{case.number}）。现将有关情况通报如下。"
+    )
+    paragraphs = [opening, person_line(case), f"经查，{name}存在以下问题：", *fact_lines(case)]
+    paragraphs.append(evidence_text(case))
+    given = []
+    for sanction in decided:
+        number = f"（{sanction.document.number}）" if sanction.document is not None else ""
+        day = f"{chinese_date(sanction.decided_on)}，" if sanction.decided_on else ""
+        given.append(
+            f"{day}{authority_body(sanction.authority, case)}决定给予{name}"
+            f"{sanction_name(sanction)}{number}"
+        )
+    if given:
+        paragraphs.append(f"{'；'.join(given)}。")
+    studied = f"经{case.org.name}集体研究" if collective else f"经{case.org.name}研究"
+    consent = f"，报{approved_by}同意" if approved_by else ""
+    paragraphs.append(f"根据{rules_text(case)}有关规定，{studied}{consent}，现提出如下建议：")
+    items = [org_measure_line(case, code) for code in measures]
+    items += [line if line[-1] in "。；！？" else f"{line}。" for line in text_lines(further)]
+    numerals = "一二三四五六七八九十"
+    for i, item in enumerate(items):
+        prefix = f"{numerals[i]}、" if i < len(numerals) else f"{i + 1}."
+        paragraphs.append(f"{prefix}{item}")
+    paragraphs.append(f"{REPLY_REQUEST}，回复期限至{chinese_date(due)}。")
+    return paragraphs
 
 
 # -- the names bodies sign with (DOMAIN.md §1, §4) -----------------------------------------
