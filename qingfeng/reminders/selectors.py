@@ -1,4 +1,5 @@
-"""Reads of the reminders module: a user's notices, and who answers for which clocks."""
+"""Reads of the reminders module: a user's notices, and who answers for which clocks
+(reports, leads and cases)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 
 from qingfeng.accounts.models import RoleGrant
 from qingfeng.accounts.roles import ROLE_DEFINITIONS, Cap
@@ -33,29 +34,32 @@ def unread_count(user: Any) -> int:
     return Notice.objects.filter(user=user, read_at=None).count()
 
 
-def clocks_to_remind(today: dt.date, calendar: WorkCalendar | None = None) -> QuerySet[Clock]:
-    """Open clocks due within 2 working days or overdue, not yet reminded today.
+def clocks_to_remind(
+    today: dt.date, calendar: WorkCalendar | None = None, model: type[Model] = Clock
+) -> QuerySet[Any]:
+    """Open clocks of ``model`` (a report's ``Clock``, a ``LeadClock`` or a ``CaseClock``)
+    due within 2 working days or overdue, not yet reminded today.
 
-    DOMAIN.md §2 clocks; the horizon is counted on the working-day calendar.
+    DOMAIN.md §2–§4 clocks; the horizon is counted on the working-day calendar.
     """
     until = (calendar or WorkCalendar()).add_working_days(today, REMIND_WORKING_DAYS).date
-    return Clock.objects.filter(met_at=None, due_on__lte=until).filter(
+    return model._default_manager.filter(met_at=None, due_on__lte=until).filter(
         Q(reminded_on__isnull=True) | Q(reminded_on__lt=today)
     )
 
 
-def _handle_roles() -> list[str]:
-    """Roles that handle reports. The system administrator holds every capability so that
-    they can grant it, but does not handle reports and is not reminded about them."""
+def _roles_with(cap: Cap) -> list[str]:
+    """Roles that hold ``cap``. The system administrator holds every capability so that
+    they can grant it, but handles no matter and is not reminded about any."""
     return [
         code
         for code, (_n, caps, _o) in ROLE_DEFINITIONS.items()
-        if Cap.REPORT_HANDLE in caps and code != "sysadmin"
+        if cap in caps and code != "sysadmin"
     ]
 
 
-def responsible_users(org_ids: Iterable[int]) -> dict[int, set[int]]:
-    """For each org id, the ids of active users holding ``report.handle`` on it.
+def responsible_users(org_ids: Iterable[int], cap: Cap = Cap.REPORT_HANDLE) -> dict[int, set[int]]:
+    """For each org id, the ids of active users holding ``cap`` on it.
 
     A grant reaches an org when it is on the org itself, or on one of its ancestors with
     ``include_subtree`` (DESIGN.md §3). Province scale: one query on the org table for the
@@ -71,7 +75,7 @@ def responsible_users(org_ids: Iterable[int]) -> dict[int, set[int]]:
     }
     every_ancestor = {a for chain in ancestors.values() for a in chain}
     grants = RoleGrant.objects.filter(
-        role_id__in=_handle_roles(),
+        role_id__in=_roles_with(cap),
         user__is_active=True,
         org__is_active=True,
     ).filter(Q(org_id__in=org_ids) | Q(org_id__in=every_ancestor, include_subtree=True))

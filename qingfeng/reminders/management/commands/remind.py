@@ -11,7 +11,7 @@ from qingfeng.reminders.tasks import send_clock_reminders
 
 
 class Command(BaseCommand):
-    help = "发送信访件办理时限提醒（站内提醒与短信），每天运行一次"
+    help = "发送信访件、问题线索和案件的办理时限提醒（站内提醒与短信），每天运行一次"
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = send_clock_reminders.enqueue()
