@@ -7,6 +7,7 @@ Plausible wording only; ``{name}``, ``{unit}``, ``{post}``, ``{issue}``, ``{amou
 from __future__ import annotations
 
 from qingfeng.cases.models import MeasureKind
+from qingfeng.cases.outcomes import Outcome
 
 # Issues of leads registered for cases about officials (the village ones are
 # ``lead_texts.EXTRA_ISSUES``).
@@ -106,10 +107,36 @@ EXECUTION_NOTE_POST = (
     "{unit}已按规定免去{name}{post}职务，自次月起按新的职务调整工资待遇，处分决定书已归入其"
     "人事档案，违纪款项已全部收缴。"
 )
+# 组织处理 (``{measures}``), recommended by the decision's 纪检监察建议书 to ``{recommend_to}``.
+RECOMMEND_TEXT = (
+    "督促{unit}以{name}案为镜鉴，召开专题组织生活会开展警示教育，查找管理漏洞，健全完善相关制度，"
+    "切实做好以案促改工作。"
+)
+RECOMMENDATION_REPLIES = {
+    Outcome.ORG_REASSIGNMENT: (
+        "{recommend_to}书面回复：经党委会议研究，采纳纪检监察建议，已按程序调整{name}的职务，不再"
+        "担任{unit}{post}；已督促{unit}召开专题组织生活会开展警示教育，以案促改。"
+    ),
+    Outcome.ORG_REMOVAL: (
+        "{recommend_to}书面回复：经部务会议研究并按干部管理权限报批，采纳纪检监察建议，已按程序"
+        "免去{name}{unit}{post}职务，相关材料已归入其人事档案；已督促{unit}开展警示教育，以案促改。"
+    ),
+}
+EXECUTION_NOTE_MEASURES = (
+    "处分决定已向{name}本人及其所在党组织宣布，处分决定书已归入其档案，违纪款项已全部收缴；"
+    "{recommend_to}已采纳纪检监察建议，对{name}作出{measures}处理。"
+)
 CLOSING = (
     "{name}案经审查调查、审理，已作出给予{labels}的决定，并向本人及其所在党组织宣布，所在单位已"
     "报告执行情况，违纪款项已全部收缴。案件材料已整理归档，本案办理完毕，予以结案。"
 )
+CLOSING_RECOMMENDED = (
+    "{name}案经审查调查、审理，已作出给予{labels}的决定，并向本人及其所在党组织宣布；"
+    "{recommend_to}已书面回复纪检监察建议书的采纳落实情况，所在单位已报告执行情况，违纪款项"
+    "已全部收缴。案件材料已整理归档，本案办理完毕，予以结案。"
+)
+# Posts of county cadres managed by the 县委 (its 组织部): those a 免职 fits.
+COUNTY_MANAGED_POSTS = frozenset({"局长", "副局长"})
 # Township leaders are cadres the county manages: their cases are the county's, never filed
 # by the township 纪委 itself (DOMAIN.md §4 "Powers by level").
 TOWNSHIP_LEADER_POSTS = frozenset(

@@ -15,7 +15,10 @@ Each case follows a scenario of ``TOWNSHIP_CASES`` / ``COUNTY_CASES`` that stops
 state — 立案呈批中, 审查调查中 (measures; one period extended), 审查调查报告呈批中, 审理中 (one
 sent back for more evidence first), 审理报告呈批中, 审理终结待决定, 处理决定呈批中, 待宣布,
 执行中, 已结案 — with sanctions each body may approve (village cadres get only 警告/记过/记大过
-as 政务处分; 留党察看 by the township Party committee; 撤职 of a county official). The newest
+as 政务处分; 留党察看 by the township Party committee; 撤职 of a county official). Two add
+组织处理, which the decision recommends by a 纪检监察建议书 to the Party committee managing
+the cadre: 调整职务 of a village cadre (中共东坝镇委员会), announced and awaiting the reply, and
+免职 of a county 局长 (中共清河县委组织部), replied to, executed and closed. The newest
 lead 拟立案 of each body is left for its officer to propose; when the others do not fill the
 scenarios, leads are registered and taken through 初步核实 first (moves of ``demo.leads``).
 
@@ -69,6 +72,7 @@ from qingfeng.cases.outcomes import Outcome
 from qingfeng.cases.sanctions import (
     ANNOUNCE_MONTHS,
     EXECUTION_REPORT_MONTHS,
+    ORG_MEASURES,
     POST_AND_PAY_MONTHS,
     SANCTIONS,
     effect_period,
@@ -78,6 +82,7 @@ from qingfeng.cases.sanctions import (
 from qingfeng.demo import case_texts as texts
 from qingfeng.demo import leads, names
 from qingfeng.demo.lead_texts import EXTRA_ISSUES, EXTRA_SOURCES, SIGN_COMMENTS
+from qingfeng.documents.case_text import area, party_committee
 from qingfeng.documents.models import Document
 from qingfeng.orgs.models import Org, OrgKind, Person
 from qingfeng.workdays.clock import WorkCalendar
@@ -104,6 +109,7 @@ CLOCK_MONTHS: dict[str, int] = {
     K.ANNOUNCE: ANNOUNCE_MONTHS,
     K.POST_AND_PAY: POST_AND_PAY_MONTHS,
     K.EXECUTION_REPORT: EXECUTION_REPORT_MONTHS,
+    K.RECOMMENDATION_REPLY: case_clocks.RECOMMENDATION_REPLY_MONTHS,
 }
 
 
@@ -119,6 +125,7 @@ class CaseScenario:
     anchor: str = ""
     clock: str = ""
     person: str = "any"  # "village", "official" or "any" (always a Party member)
+    posts: frozenset[str] = frozenset()  # only persons in these posts (none: any post)
     joint: bool = False  # 纪委立案审查 and 监委立案调查
     outcomes: tuple[str, ...] = (P.PARTY_WARNING,)
     probation: int | None = None
@@ -133,6 +140,8 @@ _T_REVIEW = (*_FILED, *_T_MEASURES, *_REVIEW)
 _C_REVIEW = (*_FILED, *_C_MEASURES, *_REVIEW)
 _DONE = (("review", None), A, ("decide", None), A)
 _CLOSE = (("announce", None), ("execute", None), ("close", None))
+# 组织处理: the decision's 纪检监察建议书 is answered before 结案 (``decisions.close_case``).
+_REPLIED_CLOSE = (("announce", None), ("rreply", None), ("execute", None), ("close", None))
 S = CaseScenario
 _SERIOUS = P.PARTY_SERIOUS_WARNING
 TOWNSHIP_CASES: dict[str, CaseScenario] = {
@@ -157,6 +166,9 @@ TOWNSHIP_CASES: dict[str, CaseScenario] = {
     "warning_closed": S((*_T_REVIEW, *_DONE, *_CLOSE), "past", person="village", joint=True,
                         outcomes=(P.PARTY_WARNING, P.GOV_WARNING)),
     "serious_closed": S((*_T_REVIEW, *_DONE, *_CLOSE), "past", outcomes=(_SERIOUS,)),
+    "reassignment_awaiting": S((*_T_REVIEW, *_DONE, ("announce", None)), "soon", "decide",
+                               K.RECOMMENDATION_REPLY, person="village",
+                               outcomes=(P.PARTY_WARNING, P.ORG_REASSIGNMENT)),
 }  # fmt: skip
 _DISMISSAL = (P.PARTY_POST_REMOVAL, P.GOV_DISMISSAL)
 COUNTY_CASES: dict[str, CaseScenario] = {
@@ -172,6 +184,9 @@ COUNTY_CASES: dict[str, CaseScenario] = {
                              K.POST_AND_PAY, person="official", joint=True, outcomes=_DISMISSAL),
     "demerit_closed": S((*_C_REVIEW, *_DONE, *_CLOSE), "past", person="official", joint=True,
                         outcomes=(P.PARTY_SERIOUS_WARNING, P.GOV_DEMERIT)),
+    "removal_closed": S((*_C_REVIEW, *_DONE, *_REPLIED_CLOSE), "past", person="official",
+                        posts=texts.COUNTY_MANAGED_POSTS,
+                        outcomes=(P.PARTY_SERIOUS_WARNING, P.ORG_REMOVAL)),
 }  # fmt: skip
 
 # Calendar days between a move and the one before it.
@@ -179,8 +194,8 @@ GAPS: dict[str, tuple[int, int]] = {
     "register": (0, 0), "propose": (1, 10), "verify": (2, 7), "vreport": (20, 50),
     "sign": (0, 3), "file": (3, 15), "team": (0, 3), "measure": (3, 20), "extend": (180, 230),
     "report": (25, 70), "assign": (1, 4), "talk": (3, 10), "return": (4, 12),
-    "review": (4, 12), "decide": (2, 8), "announce": (2, 12), "execute": (15, 50),
-    "close": (3, 15),
+    "review": (4, 12), "decide": (2, 8), "announce": (2, 12), "rreply": (5, 14),
+    "execute": (15, 50), "close": (3, 15),
 }  # fmt: skip
 LEAD_MOVES = ("register", "propose", "verify", "vreport")
 
@@ -196,6 +211,7 @@ class Desk:
     registrar: User
     board: str  # participants of the body's 纪委会 / 常委会
     persons: list[Person]
+    recommend_to: str  # where a 纪检监察建议书 recommending 组织处理 goes
 
 
 @dataclass
@@ -338,6 +354,8 @@ def _fits(desk: Desk, scenario: CaseScenario, person: Person | None) -> bool:
         return False
     if desk.township and person.post in texts.TOWNSHIP_LEADER_POSTS:
         return False
+    if scenario.posts and person.post not in scenario.posts:
+        return False
     village = person_is_village_cadre(person)
     return scenario.person == "any" or (scenario.person == "village") == village
 
@@ -468,13 +486,21 @@ class Runner:
     registered: int = 0
 
     def labels(self, plan: CasePlan) -> str:
+        """The decision in words, e.g. 党内严重警告处分和免职处理 (组织处理 is no 处分)."""
         parts = []
         for code in plan.scenario.outcomes:
+            if code in ORG_MEASURES:
+                continue
             label = str(Outcome(code).label)
             if code == P.PARTY_PROBATION:
                 label += "一年" if plan.scenario.probation == 1 else "二年"
             parts.append(label)
-        return "、".join(parts) + "处分"
+        text = "、".join(parts) + "处分"
+        measures = self.measures(plan)
+        return f"{text}和{measures}处理" if measures else text
+
+    def measures(self, plan: CasePlan) -> str:
+        return "、".join(str(Outcome(c).label) for c in plan.scenario.outcomes if c in ORG_MEASURES)
 
     def words(self, plan: CasePlan) -> dict[str, str]:
         assert plan.lead is not None
@@ -489,6 +515,8 @@ class Runner:
             "witness": names.person_name(rng, male=rng.random() < 0.6, birth_year=1975),
             "year": str(plan.moves[0].day.year - 1),
             "labels": self.labels(plan),
+            "measures": self.measures(plan),
+            "recommend_to": plan.desk.recommend_to,
             "sides": texts.SIDES[joint],
             "rules": texts.RULES[joint],
             "duty": texts.DUTY[joint],
@@ -626,26 +654,37 @@ class Runner:
                                          trial.participants, texts.REVIEW_CONCLUSION),
                 )  # fmt: skip
             case "decide":
+                recommends = bool(w["measures"])  # 组织处理: by a 纪检监察建议书
                 decisions.propose_decision(
                     case=case, actor=actor, outcomes=scenario.outcomes,
                     probation_years=scenario.probation,
                     meeting=self.meeting(plan, index, MeetingKind.COMMISSION, desk.board,
                                          texts.DECISION_CONCLUSION),
+                    recommend_to=desk.recommend_to if recommends else "",
+                    recommend_text=texts.RECOMMEND_TEXT.format(**w) if recommends else "",
+                )  # fmt: skip
+            case "rreply":
+                measure = next(Outcome(o) for o in scenario.outcomes if o in ORG_MEASURES)
+                decisions.record_recommendation_reply(
+                    case=case, actor=actor, replied_on=move.day,
+                    reply=texts.RECOMMENDATION_REPLIES[measure].format(**w),
                 )  # fmt: skip
             case "announce":
                 decisions.record_announcement(case=case, actor=actor, announced_on=move.day)
             case "execute":
                 post = any(o in (P.PARTY_POST_REMOVAL, P.GOV_DISMISSAL) for o in scenario.outcomes)
-                note = (
-                    texts.EXECUTION_NOTE_POST
-                    if post
-                    else self.ctx.rng.choice(texts.EXECUTION_NOTES)
-                )
+                if post:
+                    note = texts.EXECUTION_NOTE_POST
+                elif w["measures"]:
+                    note = texts.EXECUTION_NOTE_MEASURES
+                else:
+                    note = self.ctx.rng.choice(texts.EXECUTION_NOTES)
                 decisions.record_execution(
                     case=case, actor=actor, executed_on=move.day, note=note.format(**w)
                 )  # fmt: skip
             case "close":
-                decisions.close_case(case=case, actor=actor, summary=texts.CLOSING.format(**w))
+                closing = texts.CLOSING_RECOMMENDED if w["measures"] else texts.CLOSING
+                decisions.close_case(case=case, actor=actor, summary=closing.format(**w))
             case _:
                 raise ValueError(move.code)
 
@@ -682,6 +721,7 @@ def _desks(ctx: leads.Context, county: Org, users: dict[str, User]) -> tuple[Des
         registrar=users["zhuanzhi"],
         board=town.participants,
         persons=_persons(Person.objects.filter(org__path__startswith=town.body.path)),
+        recommend_to=party_committee(town.body),  # 中共东坝镇委员会: it manages the cadre
     )
     desk = leads.county_cast(ctx, county, users)
     county_persons = Person.objects.filter(
@@ -695,6 +735,7 @@ def _desks(ctx: leads.Context, county: Org, users: dict[str, User]) -> tuple[Des
         registrar=users["anguan"],
         board=_board(ctx, users["leader"], ("书记", "副书记", "常委", "常委")),
         persons=_persons(county_persons),
+        recommend_to=f"中共{area(county)}委组织部",  # the county Party committee's cadres
     )
     return township, county_desk
 

@@ -1,7 +1,8 @@
 """Texts of the demo county's lead handling (plans, talk records, replies, reports).
 
-Plausible wording for ``qingfeng.demo.leads``; ``{issue}``, ``{name}``, ``{mode}``, ``{n}``
-and ``{station}`` are filled per lead. Nothing here is a rule.
+Plausible wording for ``qingfeng.demo.leads``; ``{issue}``, ``{name}``, ``{mode}``, ``{n}``,
+``{station}`` and, for a transfer, ``{authority}``, ``{other}``, ``{shop}`` and the like are
+filled per lead. Nothing here is a rule.
 """
 
 from __future__ import annotations
@@ -92,6 +93,36 @@ VERIFICATION_REPORTS = {
     Outcome.TALK_REMINDER: "核查组调阅相关资料、走访知情群众{n}人。经初步核实，群众反映的主要问题"
     "不属实，但{name}在相关工作中存在公示不及时、程序不规范的问题。建议对其谈话提醒。",
 }
+# 初步核实 ending in 移送: the authority (after the county's name), a report finding a matter
+# outside the commission's jurisdiction that fits it (DOMAIN.md §3), and the authority's
+# written reply to the 问题转办单.
+TRANSFERS: dict[str, tuple[str, str]] = {
+    "公安局": (
+        "核查组调取了相关转账记录和聊天记录，走访知情群众{n}人。经初步核实，群众反映“{issue}”的问题，"
+        "{name}本人不知情、未参与，未发现其违纪违法问题；相关款项{amount}元系社会人员{other}（非中共"
+        "党员、非公职人员）冒用{name}名义、以“帮忙办事”为由骗取，{other}涉嫌诈骗，不属于纪检监察"
+        "机关管辖范围。建议将该问题线索移送{authority}依法处理。",
+        "{authority}书面反馈：经审查，{other}冒用他人名义骗取群众钱款的事实清楚，已以涉嫌诈骗罪立案"
+        "侦查并依法对其采取刑事强制措施，已追回涉案款项{part}元，待侦查终结后依法移送审查起诉。",
+    ),
+    "市场监督管理局": (
+        "核查组调阅了相关采购合同和票据，走访知情群众{n}人。经初步核实，群众反映“{issue}”的问题，"
+        "未发现{name}违纪违法问题；但核查中发现，供货商{shop}存在以次充好、虚开票据、价格欺诈等问题，"
+        "涉及金额{amount}元，属于市场监管部门职责范围，不属于纪检监察机关管辖。建议将该问题线索移送"
+        "{authority}依法查处。",
+        "{authority}书面反馈：经现场检查和抽样检验，{shop}存在销售不合格商品、价格欺诈等违法行为，已"
+        "依法立案查处，责令其停止违法行为，没收违法所得并处罚款{fine}元，并督促其向购买群众退赔。",
+    ),
+    "自然资源局": (
+        "核查组实地查看了现场，调阅了用地审批资料，走访知情群众{n}人。经初步核实，群众反映“{issue}”"
+        "的问题，{name}本人未参与、未从中谋利，未发现其违纪违法问题；相关问题主要是{other}（非中共"
+        "党员、非公职人员）未经批准占用耕地{mu}亩建设厂房，属于自然资源部门执法职责，不属于纪检监察"
+        "机关管辖。建议将该问题线索移送{authority}依法处理。",
+        "{authority}书面反馈：经实地核查，{other}未经批准占用耕地{mu}亩建设厂房属实，已依法立案，下达"
+        "责令停止违法行为通知书，责令其限期拆除违法建筑、恢复耕种条件，目前已拆除完毕并复耕。",
+    ),
+}
+SHOPS = ("丰收农资经营部", "惠民建材商行", "绿源农资商店", "鑫达办公用品经营部")
 # Leads registered from other sources when the reports leave a body too few.
 EXTRA_SOURCES = {
     OrgKind.TOWNSHIP: (

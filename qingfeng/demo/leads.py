@@ -10,7 +10,8 @@ collectively and approved):
   (``cases.services.update_lead``); its officer ``jiancha`` proposes after a 室务会, its head
   ``zhuren`` signs first and 委领导 ``leader`` second (chain 室主任 → 分管委领导).
 
-Each lead gets a scenario: moves that stop in one state (待审批, 待回复, 核实中, 已了结 …).
+Each lead gets a scenario: moves that stop in one state (待审批, 待回复, 核实中, 已了结,
+已移送 with the authority's reply awaited or recorded …).
 The scenarios of ``TOWNSHIP_FIRST`` / ``COUNTY_FIRST`` are placed first, so every
 persona's inbox and every state has items even in a small demo; the rest are drawn by
 weight, and fresh leads mostly stay 待处置. When the reports leave a body too few leads, a
@@ -21,7 +22,8 @@ services are given those days (meeting, talk, letter, reply, start of 初步核�
 clocks run from them; the last move of an open scenario is placed so that its clock is
 overdue, due within 3 working days, or still running. The services stamp their rows "now":
 as in ``demo.reports``, the rows a move wrote (history, approvals, signatures, met clocks,
-closing day) are then moved to the move's day. The audit log keeps its real times.
+closing day, the reply clock an approved 移送 starts) are then moved to the move's day. The
+audit log and the documents (问题转办单 …) keep their real times.
 """
 
 from __future__ import annotations
@@ -73,13 +75,16 @@ from qingfeng.demo.lead_texts import (
     PROPOSALS,
     REJECT_COMMENTS,
     REPLIES,
+    SHOPS,
     SIGN_COMMENTS,
     STANCE,
     TALK_PLAN,
     TALK_RECORDS,
+    TRANSFERS,
     VERIFICATION_PLAN,
     VERIFICATION_REPORTS,
 )
+from qingfeng.documents.case_text import area, county_of
 from qingfeng.orgs.models import Org, OrgKind, Person, PostHolder, PostKind
 from qingfeng.workdays.clock import WorkCalendar
 
@@ -144,21 +149,27 @@ SCENARIOS: dict[str, Scenario] = {
         (*_VERIFY, ("vreport", Outcome.PROPOSE_CASE), ("approve", None)), "past"),
     "verification_closed": Scenario((*_VERIFY, ("vreport", (Outcome.CLOSED, Outcome.CLOSED,
                                     Outcome.TALK_REMINDER)), ("approve", None)), "past"),
+    # 移送: the approval issues the 问题转办单 and starts the authority's 1-month reply clock.
+    "verification_transferred": Scenario(
+        (*_VERIFY, ("vreport", Outcome.TRANSFER), ("approve", None)), "clock"),
+    "transfer_replied": Scenario(
+        (*_VERIFY, ("vreport", Outcome.TRANSFER), ("approve", None), ("treply", None)), "past"),
     "": Scenario((), "past"),  # a lead 案管 only gives to the handling room: still 待处置
 }  # fmt: skip
 
 # Placed first, in this order, on the leads they fit: every inbox and state gets items.
 TOWNSHIP_FIRST = (
     "proposed", "rejected", "closed", "on_hold", "talk_done", "letter_done",
-    "verification_case", "verification_ongoing", "letter_reply_due", "talk_report_due",
-    "plan_pending", "proposed", "enquiry_report_pending", "verification_closed",
-    "letter_report_due", "talk_explanation_due",
+    "verification_case", "transfer_replied", "verification_ongoing", "letter_reply_due",
+    "talk_report_due", "verification_transferred", "plan_pending", "proposed",
+    "enquiry_report_pending", "verification_closed", "letter_report_due",
+    "talk_explanation_due",
 )  # fmt: skip
 COUNTY_FIRST = (
     "proposed", "proposed_half", "talk_report_due", "verification_ongoing", "closed",
-    "verification_case", "proposed_half", "letter_reply_due", "on_hold",
-    "enquiry_report_pending", "proposed", "talk_done", "plan_pending",
-    "verification_report_pending", "letter_done", "rejected",
+    "verification_case", "transfer_replied", "proposed_half", "letter_reply_due", "on_hold",
+    "verification_transferred", "enquiry_report_pending", "proposed", "talk_done",
+    "plan_pending", "verification_report_pending", "letter_done", "rejected",
 )  # fmt: skip
 WEIGHTS = {
     "closed": 4, "on_hold": 2, "talk_done": 4, "letter_done": 3, "verification_case": 1,
@@ -172,7 +183,7 @@ COUNTY_WEIGHTS = {**WEIGHTS, "proposed_half": 1}
 GAPS: dict[str, tuple[int, int]] = {
     "assign": (0, 0), "propose": (1, 10), "sign": (0, 3), "reject": (0, 3), "plan": (2, 8),
     "talk": (3, 12), "letter": (2, 8), "reply": (4, 18), "report": (5, 26), "verify": (2, 7),
-    "vreport": (20, 55),
+    "vreport": (20, 55), "treply": (8, 20),
 }  # fmt: skip
 
 
@@ -208,6 +219,7 @@ class Planned:
     meeting_on: dt.date = dt.date.min
     party_head: bool = False
     stance: str = "deny"
+    transfer: dict[str, str] = field(default_factory=dict)  # words of a 移送 and its reply
 
 
 @dataclass
@@ -269,6 +281,8 @@ def _expand(ctx: Context, cast: Cast, name: str, planned: Planned) -> list[Move]
 
 
 def _clock_of(cast: Cast, move: Move) -> tuple[str, int]:
+    if move.code == "sign":  # the only clock a signature starts: the 移送's reply
+        return LeadClockKind.TRANSFER_REPLY, clocks.TRANSFER_REPLY_MONTHS
     if move.code == "verify":
         return LeadClockKind.VERIFICATION, clocks.verification_months(cast.body)
     if move.code == "letter" or (move.code == "talk" and move.arg):
@@ -424,8 +438,19 @@ class Stamper:
         Enquiry.objects.filter(lead_id=lead_id, updated_at__gte=since).update(updated_at=at)
         Verification.objects.filter(lead_id=lead_id, created_at__gte=since).update(created_at=at)
         changed = Lead.objects.filter(pk=lead_id, updated_at__gte=since)
-        changed.filter(closed_on__isnull=False).update(closed_on=day)
+        # Only a closing day set "now": a later move (a transfer's reply) keeps the earlier one.
+        changed.filter(closed_on__gte=self.ctx.today).update(closed_on=day)
         changed.update(updated_at=at)
+        if day < self.ctx.today:
+            # An approved 移送 starts its reply clock on the day of the approval: "now".
+            started = LeadClock.objects.filter(
+                lead_id=lead_id, kind=LeadClockKind.TRANSFER_REPLY, starts_on__gte=self.ctx.today
+            )
+            for clock in started:
+                deadline = self.ctx.cal.deadline_months(day, clocks.TRANSFER_REPLY_MONTHS)
+                clock.starts_on, clock.due_on = day, deadline.date
+                clock.provisional = deadline.provisional
+                clock.save(update_fields=["starts_on", "due_on", "provisional"])
 
 
 def run_move(ctx: Context, cast: Cast, planned: Planned, move: Move) -> None:
@@ -517,16 +542,43 @@ def run_move(ctx: Context, cast: Cast, planned: Planned, move: Move) -> None:
             verification = lead.verifications.order_by("-id").first()
             assert verification is not None
             amount = rng.choice((3, 6, 8, 12, 15, 23, 38)) * 1000 + rng.randrange(10) * 100
+            words |= {"n": str(rng.randint(6, 18)), "amount": f"{amount:,}"}
+            report = VERIFICATION_REPORTS.get(move.arg, "")
+            if move.arg == Outcome.TRANSFER:
+                planned.transfer = _transfer_words(rng, lead, amount)
+                words |= planned.transfer
+                report = TRANSFERS[planned.transfer["kind"]][0]
             handling.submit_verification_report(
                 verification=verification,
                 actor=actor,
-                report_text=VERIFICATION_REPORTS[move.arg].format(
-                    **words, n=rng.randint(6, 18), amount=f"{amount:,}"
-                ),
+                report_text=report.format(**words),
                 outcome=move.arg,
+                transfer_to=planned.transfer.get("authority", ""),
+            )
+        case "treply":
+            reply = TRANSFERS[planned.transfer["kind"]][1]
+            handling.record_transfer_reply(
+                lead=lead, actor=actor, replied_on=move.day, reply=reply.format(**planned.transfer)
             )
         case _:
             raise ValueError(move.code)
+
+
+def _transfer_words(rng: random.Random, lead: Lead, amount: int) -> dict[str, str]:
+    """The authority a lead goes to (one of ``TRANSFERS``, of the lead's county) and the
+    particulars its report and the authority's reply share."""
+    kind = rng.choice(sorted(TRANSFERS))
+    other = names.person_name(rng, male=rng.random() < 0.7, birth_year=rng.randint(1965, 1990))
+    part = amount * rng.choice((5, 7, 10)) // 1000 * 100
+    return {
+        "kind": kind,
+        "authority": f"{area(county_of(lead.org))}{kind}",
+        "other": other,
+        "shop": rng.choice(SHOPS),
+        "mu": rng.choice(("1.2", "2.5", "3.6", "4.8")),
+        "part": f"{part:,}",
+        "fine": f"{rng.choice((5, 8, 12, 20)) * 1000:,}",
+    }
 
 
 def run_plan(ctx: Context, cast: Cast, planned: Planned, stamper: Stamper) -> None:

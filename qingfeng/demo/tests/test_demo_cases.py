@@ -22,6 +22,7 @@ from qingfeng.accounts.models import User
 from qingfeng.approvals import services as approvals
 from qingfeng.approvals.models import Approval, ApprovalStatus, Matter, StepState
 from qingfeng.approvals.selectors import waiting_steps_for
+from qingfeng.cases.case_clocks import deadline_of
 from qingfeng.cases.case_selectors import cases_visible_to
 from qingfeng.cases.models import (
     BodySettings,
@@ -29,6 +30,7 @@ from qingfeng.cases.models import (
     CaseClock,
     CaseClockKind,
     CaseStatus,
+    CaseTransition,
     Lead,
     LeadStatus,
     MeasureStatus,
@@ -38,6 +40,7 @@ from qingfeng.cases.models import (
 )
 from qingfeng.cases.outcomes import Outcome
 from qingfeng.cases.sanctions import (
+    ORG_MEASURES,
     SANCTIONS,
     VILLAGE_CADRE_GOV_SANCTIONS,
     effect_period,
@@ -45,7 +48,7 @@ from qingfeng.cases.sanctions import (
 )
 from qingfeng.demo.cases import CLOCK_MONTHS, WINDOW_DAYS
 from qingfeng.demo.personas import DEMO_PASSWORD, DEMO_USERNAMES
-from qingfeng.documents.models import DocumentKind
+from qingfeng.documents.models import Document, DocumentKind
 from qingfeng.orgs.models import Org, OrgKind
 from qingfeng.workdays.clock import WorkCalendar
 
@@ -57,6 +60,7 @@ FILING_DOCS = {
 SANCTION_DOCS = {
     "party": DocumentKind.PARTY_SANCTION_DECISION,
     "government": DocumentKind.GOV_SANCTION_DECISION,
+    "organisational": DocumentKind.RECOMMENDATION,  # recommended, never decided (§5)
 }
 
 
@@ -149,6 +153,61 @@ def test_sanctions_are_mixed_and_within_each_body_powers(users):
     )
     last = approval.steps.order_by("order").last()
     assert last is not None and last.signer == users["leader"]
+
+
+def test_org_measures_go_by_recommendation_and_closing_waits_for_its_reply(users):
+    """组织处理 is recommended by a 纪检监察建议书 to the Party committee managing the cadre,
+    approved by the body holding the power; the reply is recorded before 结案 (DOMAIN.md §4,
+    §5, §9)."""
+    township, county = _township(users), Org.objects.get(kind=OrgKind.COUNTY)
+    recommended = Case.objects.filter(documents__kind=DocumentKind.RECOMMENDATION).distinct()
+    awaiting, closed = recommended.get(org=township), recommended.get(org=county)
+    expected = (
+        # 党内警告 + 调整职务 of a village cadre: 纪委书记, then the 乡镇党委书记.
+        (awaiting, f"中共{township.name.removesuffix('纪委')}委员会",
+         {Outcome.PARTY_WARNING, Outcome.ORG_REASSIGNMENT}, ["shuji", "dangwei"]),
+        # 严重警告 + 免职 of a county cadre: 委领导, then the 县委书记.
+        (closed, f"中共{county.name.removesuffix('纪委监委')}委组织部",
+         {Outcome.PARTY_SERIOUS_WARNING, Outcome.ORG_REMOVAL}, ["leader", "xianwei"]),
+    )  # fmt: skip
+    for case, recommend_to, outcomes, signers in expected:
+        approval = Approval.objects.get(
+            case=case, matter=Matter.SANCTION_DECISION, status=ApprovalStatus.APPROVED
+        )
+        assert approval.payload["recommend_to"] == recommend_to, case.number
+        assert approval.payload["recommend_text"], case.number
+        signed = [s.signer_id for s in approval.steps.order_by("order")]
+        assert signed == [users[name].pk for name in signers], case.number
+        sanctions = list(case.sanctions.exclude(status=SanctionStatus.VOID))
+        assert {s.outcome for s in sanctions} == outcomes, case.number
+        document = Document.objects.get(case=case, kind=DocumentKind.RECOMMENDATION)
+        assert document.body_text.startswith(f"{recommend_to}：")
+        (measure,) = [s for s in sanctions if s.outcome in ORG_MEASURES]
+        assert measure.document_id == document.pk and measure.decided_on is not None
+        clock = CaseClock.objects.get(case=case, kind=CaseClockKind.RECOMMENDATION_REPLY)
+        due = deadline_of(CaseClockKind.RECOMMENDATION_REPLY, measure.decided_on).date
+        assert (clock.starts_on, clock.due_on) == (measure.decided_on, due), case.number
+    assert awaiting.is_village_cadre and not closed.is_village_cadre
+    # The township's awaits the reply: announced, not executed, not closed.
+    assert awaiting.status == CaseStatus.EXECUTING
+    assert awaiting.recommendation_replied_on is None and not awaiting.recommendation_reply
+    reply_clock = CaseClock.objects.get(case=awaiting, kind=CaseClockKind.RECOMMENDATION_REPLY)
+    assert reply_clock.met_at is None
+    assert not awaiting.sanctions.filter(status=SanctionStatus.EXECUTED).exists()
+    # The county's: replied within the month, then executed and closed.
+    replied_on = closed.recommendation_replied_on
+    assert closed.status == CaseStatus.CLOSED and replied_on is not None
+    assert closed.recommendation_reply.startswith(f"中共{county.name.removesuffix('纪委监委')}")
+    clock = CaseClock.objects.get(case=closed, kind=CaseClockKind.RECOMMENDATION_REPLY)
+    assert clock.met_at is not None and timezone.localdate(clock.met_at) == replied_on
+    assert clock.starts_on <= replied_on <= clock.due_on
+    steps = list(
+        CaseTransition.objects.filter(case=closed).order_by("at", "id").values_list("action", "at")
+    )
+    actions = [action for action, _at in steps]
+    assert actions[-3:] == ["recommendation_reply", "record_execution", "close"]
+    assert timezone.localdate(steps[-3][1]) == replied_on
+    assert closed.closed_on is not None and replied_on < closed.closed_on
 
 
 def test_every_case_has_its_documents(demo, db):

@@ -16,19 +16,25 @@ from qingfeng.accounts.roles import Cap
 from qingfeng.approvals import services as approvals
 from qingfeng.approvals.models import Approval, ApprovalStatus, Matter, StepState
 from qingfeng.approvals.selectors import waiting_count, waiting_steps_for
+from qingfeng.cases.clocks import TRANSFER_REPLY_MONTHS
+from qingfeng.cases.handling import transfer_authority
 from qingfeng.cases.models import (
     Enquiry,
     EnquiryMode,
     Lead,
     LeadClock,
+    LeadClockKind,
     LeadStatus,
     LeadTransition,
     Verification,
 )
+from qingfeng.cases.outcomes import Outcome
 from qingfeng.cases.selectors import leads_visible_to
 from qingfeng.cases.workflow import OUTCOME_TARGET, WAY_TARGET
 from qingfeng.demo.leads import TOWNSHIP_LEADS, WINDOW_DAYS
 from qingfeng.demo.personas import DEMO_PASSWORD
+from qingfeng.documents.models import Document, DocumentKind
+from qingfeng.orgs.models import Org, OrgKind
 from qingfeng.workdays.clock import WorkCalendar
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -136,6 +142,7 @@ def test_county_demo_leads_give_every_persona_work(fast_hashing):
         LeadStatus.CLOSED,
         LeadStatus.ON_HOLD,
         LeadStatus.CASE_PROPOSED,
+        LeadStatus.TRANSFERRED,
     ):
         assert statuses[status] >= 1, status
     for leads in (township_leads, room_leads):
@@ -187,3 +194,40 @@ def test_county_demo_leads_give_every_persona_work(fast_hashing):
     assert open_clocks.filter(due_on__gte=today, due_on__lte=soon).exists()
     assert open_clocks.filter(due_on__gt=soon).exists()
     assert LeadClock.objects.filter(met_at__isnull=False, met_at__lt=now - dt.timedelta(days=7))
+
+    # 移送 (DOMAIN.md §3, §9): at each body one lead awaits the authority's reply and one has
+    # it recorded; the approval issued the 问题转办单 to the authority and started the 1-month
+    # reply clock on the day of the transfer.
+    county = Org.objects.get(kind=OrgKind.COUNTY)
+    county_name = county.name.removesuffix("纪委监委")
+    for body_leads in (township_leads, room_leads):
+        transferred = list(body_leads.filter(status=LeadStatus.TRANSFERRED))
+        replied = [x for x in transferred if x.transfer_replied_on is not None]
+        assert replied and len(replied) < len(transferred), transferred
+    calendar = WorkCalendar()
+    for lead in Lead.objects.filter(status=LeadStatus.TRANSFERRED):
+        authority = transfer_authority(lead)
+        kinds = ("公安局", "市场监督管理局", "自然资源局")
+        assert authority.startswith(county_name) and authority.endswith(kinds), lead.number
+        approval = lead.approvals.get(
+            matter=Matter.VERIFICATION_REPORT, status=ApprovalStatus.APPROVED
+        )
+        assert approval.payload["outcome"] == Outcome.TRANSFER
+        assert f"拟移送{authority}" in approval.title
+        assert approval.decided_at is not None and lead.closed_on is not None
+        assert timezone.localdate(approval.decided_at) == lead.closed_on
+        sheet = Document.objects.get(lead=lead, kind=DocumentKind.TRANSFER_SHEET)
+        assert sheet.org_id == lead.org_id and sheet.body_text.startswith(f"{authority}：")
+        clock = LeadClock.objects.get(lead=lead, kind=LeadClockKind.TRANSFER_REPLY)
+        due = calendar.deadline_months(lead.closed_on, TRANSFER_REPLY_MONTHS).date
+        assert (clock.starts_on, clock.due_on) == (lead.closed_on, due), lead.number
+        replied_on = lead.transfer_replied_on
+        if replied_on is None:
+            assert clock.met_at is None and not lead.transfer_reply
+            continue
+        assert lead.closed_on < replied_on <= min(due, today), lead.number
+        assert clock.met_at is not None and timezone.localdate(clock.met_at) == replied_on
+        assert lead.transfer_reply.startswith(f"{authority}书面反馈")
+        last = lead.transitions.order_by("at", "id").last()
+        assert last is not None and last.action == "record_transfer_reply"
+        assert timezone.localdate(last.at) == replied_on

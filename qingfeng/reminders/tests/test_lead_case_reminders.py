@@ -5,13 +5,14 @@ township never, and one notice counts each kind of record."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from qingfeng.cases import handling
-from qingfeng.cases.models import CaseClock, CaseClockKind, LeadClock, Way
+from qingfeng.cases.models import CaseClock, CaseClockKind, Lead, LeadClock, Way
 from qingfeng.cases.tests.case_flow import case_county, filed_case, in_review
 from qingfeng.cases.tests.conftest import approve_all, make_lead, propose
 from qingfeng.intake.models import Clock
@@ -22,11 +23,11 @@ from qingfeng.reminders.tasks import TITLE, run_clock_reminders
 pytestmark = pytest.mark.django_db
 
 
-def _notices(user) -> list[Notice]:
+def _notices(user: Any) -> list[Notice]:
     return list(Notice.objects.filter(user=user))
 
 
-def _verifying_lead(county):
+def _verifying_lead(county: Any) -> Lead:
     """A 东坝镇 lead in 初步核实 (its VERIFICATION clock open)."""
     officer, secretary = county.users["township_officer"], county.users["township_secretary"]
     lead = make_lead(officer, county.township_a)
