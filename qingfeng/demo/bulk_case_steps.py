@@ -395,7 +395,7 @@ class CaseMaker:
         at = self.at(run, day)
         summary = f"{LeadSource(source).label}：{name}{run.words['issue']}。"
         row = [run.lead_id, "", body.id, source, name, unit, post, pk or None, summary, run.dept,
-               status, way, "", None, at, run.proposer, at]  # fmt: skip
+               status, way, "", None, at, run.proposer, at, ""]  # fmt: skip
 
         def fill(seq: int) -> None:
             row[1] = f"{body.code}-XS-{at.year}-{seq:05d}"
@@ -675,7 +675,7 @@ class CaseMaker:
             post, pk or None, True, True, village, True, run.joint, False,
             case_texts.FILING_SUMMARY.format(**run.words), run.status, filed, run.extended,
             run.leader, run.report, _json(run.outcomes if run.report else []), run.transferred,
-            run.closed, run.proposer, created, run.last,
+            run.closed, run.proposer, created, run.last, "",
         ]  # fmt: skip
 
         def fill(seq: int) -> None:

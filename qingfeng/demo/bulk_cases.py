@@ -78,7 +78,7 @@ POSTS = {
 LEAD_FIELDS = (
     "id", "number", "org_id", "source", "subject_name", "subject_unit", "subject_post",
     "person_id", "summary", "handling_dept_id", "status", "way", "outcome", "closed_on",
-    "created_at", "created_by_id", "updated_at",
+    "created_at", "created_by_id", "updated_at", "transfer_reply",
 )  # fmt: skip
 CASE_FIELDS = (
     "id", "number", "lead_id", "org_id", "home_org_id", "handling_dept_id", "review_org_id",
@@ -86,7 +86,7 @@ CASE_FIELDS = (
     "is_supervised", "is_village_cadre", "party_case", "supervision_case", "complex_case",
     "summary", "status", "filed_on", "extended_months", "leader_id", "investigation_report",
     "proposed_outcomes", "transferred_on", "closed_on", "created_by_id", "created_at",
-    "updated_at",
+    "updated_at", "recommendation_reply",
 )  # fmt: skip
 APPROVAL_FIELDS = (
     "id", "number", "org_id", "matter", "lead_id", "case_id", "title", "proposal", "payload",
