@@ -46,7 +46,8 @@ from qingfeng.cases.sanctions import (
     effect_period,
     sanction_kind,
 )
-from qingfeng.demo.cases import CLOCK_MONTHS, WINDOW_DAYS
+from qingfeng.demo.case_scenarios import CLOCK_MONTHS
+from qingfeng.demo.cases import WINDOW_DAYS
 from qingfeng.demo.personas import DEMO_PASSWORD, DEMO_USERNAMES
 from qingfeng.documents.models import Document, DocumentKind
 from qingfeng.orgs.models import Org, OrgKind
