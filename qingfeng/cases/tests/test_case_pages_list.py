@@ -340,3 +340,44 @@ def test_due_queue_query_count_does_not_grow(county, login, django_assert_max_nu
     with django_assert_max_num_queries(10):
         resp = client.get(url("due"))
     assert len(resp.context["clocks"]) == 12
+
+
+# -- a wide scope's due filters (province scale) -------------------------------------------
+
+
+@pytest.mark.parametrize("wide_bodies", [300, 0])
+def test_due_filters_agree_for_narrow_and_wide_scopes(
+    wide_bodies, county, cases, monkeypatch, django_assert_max_num_queries
+):
+    """With more than ``WIDE_BODIES`` bodies in scope the due filters read and sort the
+    matching cases here (``_due_page``): the same rows, order, total and paging."""
+    monkeypatch.setattr(cls, "WIDE_BODIES", wide_bodies)
+    monkeypatch.setattr(cls, "PAGE_SIZE", 2)
+    soon = WorkCalendar().add_working_days(TODAY, cls.SOON_WORKING_DAYS).date
+    add_clock(cases["a"], due_on=TODAY - dt.timedelta(days=4))
+    add_clock(cases["a2"], CaseClockKind.REVIEW, due_on=TODAY - dt.timedelta(days=1))
+    add_clock(cases["a2"], CaseClockKind.ANNOUNCE, due_on=TODAY - dt.timedelta(days=2))
+    add_clock(cases["county"], due_on=TODAY - dt.timedelta(days=9))
+    add_clock(cases["b"], due_on=soon)
+    add_clock(cases["county_dept"], due_on=TODAY - dt.timedelta(days=9), met=True)
+    user = county.users["sysadmin"]
+    overdue = sorted((cases[k] for k in ("a", "a2", "county")), key=lambda c: (c.filed_on, c.pk))
+    newest_first = [c.pk for c in reversed(overdue)]
+
+    with django_assert_max_num_queries(6):
+        first = cls.case_list(user, cls.CaseFilters(due=cls.DUE_OVERDUE, page=1))
+    second = cls.case_list(user, cls.CaseFilters(due=cls.DUE_OVERDUE, page=2))
+    past_the_end = cls.case_list(user, cls.CaseFilters(due=cls.DUE_OVERDUE, page=9))
+    assert [c.pk for c in first.rows] + [c.pk for c in second.rows] == newest_first
+    assert first.total == second.total == 3 and not first.has_more
+    assert past_the_end.page == 2 and [c.pk for c in past_the_end.rows] == newest_first[2:]
+    assert all(c.is_overdue for c in first.rows)  # type: ignore[attr-defined]
+    due_soon = cls.case_list(user, cls.CaseFilters(due=cls.DUE_SOON))
+    assert [c.pk for c in due_soon.rows] == [cases["b"].pk] and due_soon.total == 1
+    # Scope still applies: the other township reads only its own.
+    other = cls.case_list(county.users["other_officer"], cls.CaseFilters(due=cls.DUE_SOON))
+    assert [c.pk for c in other.rows] == [cases["b"].pk]
+    assert (
+        cls.case_list(county.users["other_officer"], cls.CaseFilters(due=cls.DUE_OVERDUE)).total
+        == 0
+    )
