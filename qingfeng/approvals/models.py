@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qingfeng.core.models import ChoiceLabelsModel
 from qingfeng.orgs.models import Org
 
 
@@ -51,7 +52,7 @@ class Relation(models.TextChoices):
     PARENT = "parent", _("上级机关")
 
 
-class ChainStep(models.Model):
+class ChainStep(ChoiceLabelsModel):
     """One configured step of a body's chain for a matter (DOMAIN.md §3 集体研究、报批)."""
 
     org = models.ForeignKey(
@@ -82,7 +83,7 @@ class MeetingKind(models.TextChoices):
     DISPOSAL = "disposal", _("线索处置会")
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceLabelsModel):
     """A collective decision (集体研究) that a 呈批 rests on, DOMAIN.md §3."""
 
     org = models.ForeignKey(Org, verbose_name=_("机关"), on_delete=models.PROTECT, related_name="+")
@@ -111,7 +112,7 @@ class ApprovalStatus(models.TextChoices):
     VOID = "void", _("已失效")
 
 
-class Approval(models.Model):
+class Approval(ChoiceLabelsModel):
     """One 呈批: a proposal about one record, signed step by step.
 
     ``digest`` is the SHA-256 of the record's material state plus the proposal
@@ -185,7 +186,7 @@ class StepState(models.TextChoices):
     CLOSED = "closed", _("未审批（呈批已结束）")
 
 
-class ApprovalStep(models.Model):
+class ApprovalStep(ChoiceLabelsModel):
     """One signature slot of an approval, resolved to a role on a concrete org.
 
     Exactly one step of a pending approval is WAITING; "待我审批" is the WAITING steps whose

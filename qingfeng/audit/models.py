@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qingfeng.core.models import ChoiceLabelsModel
+
 
 class Action(models.TextChoices):
     LOGIN = "login", _("登录")
@@ -22,7 +24,7 @@ class Action(models.TextChoices):
     IMPORT = "import", _("导入")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(ChoiceLabelsModel):
     """One entry of the log. ``digest`` = HMAC(key, prev_digest ‖ canonical(fields)).
 
     Rows are only ever inserted (``qingfeng.audit.services.record``); ``verify_audit``

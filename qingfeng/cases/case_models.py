@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qingfeng.core.models import ChoiceLabelsModel
 from qingfeng.orgs.models import Org, Person
 
 
@@ -34,7 +35,7 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("已结案")
 
 
-class Case(models.Model):
+class Case(ChoiceLabelsModel):
     """One 案件 about one person, filed from a lead (DOMAIN.md §4).
 
     ``org`` is the body handling the case now; ``home_org`` the body that filed it (they
@@ -191,7 +192,7 @@ class MeasureStatus(models.TextChoices):
     ENDED = "ended", _("已解除")
 
 
-class CaseMeasure(models.Model):
+class CaseMeasure(ChoiceLabelsModel):
     """One investigation measure, each approved (DOMAIN.md §4; 留置 never at township)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="measures")
@@ -224,7 +225,7 @@ class ReviewStatus(models.TextChoices):
     DONE = "done", _("审理终结")
 
 
-class CaseReview(models.Model):
+class CaseReview(ChoiceLabelsModel):
     """One round of 审理 (DOMAIN.md §4): at least two reviewers, a talk with the person,
     collective deliberation, possibly a return for more evidence, and a 审理报告."""
 
@@ -285,7 +286,7 @@ class ProbationResult(models.TextChoices):
     EXTENDED = "extended", _("延长察看期一年")
 
 
-class Sanction(models.Model):
+class Sanction(ChoiceLabelsModel):
     """One decided sanction, 组织处理 or measure of a case (DOMAIN.md §5).
 
     Takes effect on the date of the approving body's decision (``decided_on``); its effect
@@ -352,7 +353,7 @@ class AppealOutcome(models.TextChoices):
     REVOKED = "revoked", _("撤销处分")
 
 
-class Appeal(models.Model):
+class Appeal(ChoiceLabelsModel):
     """A 复议复查 / 复审 / 复核 of one sanction (DOMAIN.md §4). The sanction stays in force
     while it is handled; reviewers are people not on the original case."""
 
@@ -403,7 +404,7 @@ class CaseClockKind(models.TextChoices):
     RECOMMENDATION_REPLY = "recommend_reply", _("纪检监察建议1个月内回复")
 
 
-class CaseClock(models.Model):
+class CaseClock(ChoiceLabelsModel):
     """A time limit of a case (DOMAIN.md §4), on the working-day calendar."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qingfeng.core.models import ChoiceLabelsModel
 from qingfeng.orgs.models import Org, Person
 
 
@@ -49,7 +50,7 @@ class Way(models.TextChoices):
     CLOSE = "close", _("予以了结")
 
 
-class Lead(models.Model):
+class Lead(ChoiceLabelsModel):
     """One 问题线索, held by a commission body."""
 
     number = models.CharField(_("线索编号"), max_length=40, unique=True)
@@ -162,7 +163,7 @@ class EnquiryStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已撤销")
 
 
-class Enquiry(models.Model):
+class Enquiry(ChoiceLabelsModel):
     """One round of 谈话函询 on a lead (DOMAIN.md §3).
 
     Plan approved first (for the head of a lower Party committee by the commission's head);
@@ -217,7 +218,7 @@ class VerificationStatus(models.TextChoices):
     DONE = "done", _("已办结")
 
 
-class Verification(models.Model):
+class Verification(ChoiceLabelsModel):
     """初步核实 of a lead: a team, a plan, a local time limit, a report approved by the
     body's head with one of the outcomes of DOMAIN.md §3."""
 
@@ -264,7 +265,7 @@ class LeadClockKind(models.TextChoices):
     TRANSFER_REPLY = "transfer_reply", _("转办件1个月内反馈")
 
 
-class LeadClock(models.Model):
+class LeadClock(ChoiceLabelsModel):
     """A time limit of a lead's handling, on the working-day calendar (DOMAIN.md §3)."""
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="clocks")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from qingfeng.accounts.roles import Cap
 from qingfeng.accounts.scope import has_cap, user_grants
@@ -104,9 +106,21 @@ MENU: list[MenuGroup] = [
 ]
 
 
+@lru_cache(maxsize=256)
+def _menu_url(url_name: str, urlconf: str, prefix: str) -> str | None:
+    """``reverse(url_name)`` once per URLconf and script prefix (every page draws the menu);
+    None when the module is not installed in this deployment."""
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
 def build_menu(request: HttpRequest) -> list[MenuGroup]:
     """Menu groups with the items the user may use; the longest matching URL is active."""
     user = request.user
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    prefix = get_script_prefix()
     groups: list[MenuGroup] = []
     for group in MENU:
         items = []
@@ -115,10 +129,9 @@ def build_menu(request: HttpRequest) -> list[MenuGroup]:
                 continue
             if item.roles and not any(g.role in item.roles for g in user_grants(user)):
                 continue
-            try:
-                url = reverse(item.url_name)
-            except NoReverseMatch:
-                continue  # module not installed in this deployment
+            url = _menu_url(item.url_name, urlconf, prefix)
+            if url is None:
+                continue
             items.append(
                 MenuItem(item.title, item.url_name, item.icon, item.cap, url, roles=item.roles)
             )

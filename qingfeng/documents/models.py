@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qingfeng.core.models import ChoiceLabelsModel
 from qingfeng.orgs.models import Org
 
 
@@ -60,7 +61,7 @@ def document_path(instance: Document, filename: str) -> str:
     return f"documents/{instance.org_id}/{instance.year}/{instance.kind}-{instance.seq}.docx"
 
 
-class Document(models.Model):
+class Document(ChoiceLabelsModel):
     """One issued DOCX with its number, kept with the record it was made for."""
 
     org = models.ForeignKey(

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qingfeng.core.models import ChoiceLabelsModel
 from qingfeng.orgs.models import Org, Person
 
 
@@ -81,7 +82,7 @@ FINAL_STATES = (
 )
 
 
-class Report(models.Model):
+class Report(ChoiceLabelsModel):
     """One report (信访件) as registered, with its routing state and clocks."""
 
     number = models.CharField(_("登记编号"), max_length=40, unique=True)
@@ -261,7 +262,7 @@ class ClockKind(models.TextChoices):
     RESULT_FEEDBACK = "result_feedback", _("办结后15个工作日内反馈结果")
 
 
-class Clock(models.Model):
+class Clock(ChoiceLabelsModel):
     """A legal deadline of a report, computed on the working-day calendar."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="clocks")
@@ -367,7 +368,7 @@ class RepeatStatus(models.TextChoices):
     REJECTED = "rejected", _("不是重复件")
 
 
-class RepeatCandidate(models.Model):
+class RepeatCandidate(ChoiceLabelsModel):
     """An earlier report proposed as the same complaint as ``report``; the officer decides."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="repeat_candidates")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qingfeng.core.models import ChoiceLabelsModel
+
 
 class OrgKind(models.TextChoices):
     PROVINCE = "province", _("省纪委监委")
@@ -46,7 +48,7 @@ class DepartmentFunction(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Org(models.Model):
+class Org(ChoiceLabelsModel):
     name = models.CharField(_("名称"), max_length=100)
     code = models.CharField(_("机构代码"), max_length=32, unique=True)
     kind = models.CharField(_("类型"), max_length=16, choices=OrgKind.choices)
@@ -115,7 +117,7 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Unit(models.Model):
+class Unit(ChoiceLabelsModel):
     """A supervised unit (被监督单位), attached to the org that supervises it."""
 
     name = models.CharField(_("单位名称"), max_length=100)
@@ -152,7 +154,7 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("女")
 
 
-class Person(models.Model):
+class Person(ChoiceLabelsModel):
     """A supervised person (监察对象). ``org`` repeats ``unit.org`` so scope is one filter."""
 
     name = models.CharField(_("姓名"), max_length=50)
@@ -224,7 +226,7 @@ POSTS_BY_ORG_KIND: dict[str, tuple[str, ...]] = {
 }
 
 
-class StaffPost(models.Model):
+class StaffPost(ChoiceLabelsModel):
     """A position with its quota (编制/配备数) in an org; vacancies (缺配) = quota − holders."""
 
     org = models.ForeignKey(
