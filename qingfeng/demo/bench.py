@@ -26,6 +26,7 @@ from django.urls import reverse
 from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Cap
 from qingfeng.accounts.scope import grants_with, minimal_grants
+from qingfeng.demo import bench_floor
 from qingfeng.orgs.models import Org, OrgKind, Person, PostHolder, Unit
 from qingfeng.orgs.people_selectors import (
     COUNT_CAP,
@@ -44,6 +45,7 @@ BENCH_PERSONAS = (
     ("leader", "委领导"),
     ("admin", "系统管理员"),
 )
+FLOOR_URL = "/floor/persons/"  # bench_floor.person_floor
 NAME_PREFIX = "王"
 MIN_RUNS = 5  # the most common surname: the widest name-prefix filter
 
@@ -65,6 +67,7 @@ class Case:
     page_ms: list[float] = field(default_factory=list)
     raw_ms: list[float] = field(default_factory=list)
     orm_ms: list[float] = field(default_factory=list)
+    floor_ms: list[float] = field(default_factory=list)  # signed-in request + selector
     page_queries: int = 0
     slowest: str = ""
     page_sql: list[str] = field(default_factory=list)  # the page's person-table statements
@@ -74,8 +77,10 @@ class Case:
         page50, page95 = percentile(self.page_ms, 50), percentile(self.page_ms, 95)
         raw50, raw95 = percentile(self.raw_ms, 50), percentile(self.raw_ms, 95)
         orm95 = percentile(self.orm_ms, 95)
+        floor95 = percentile(self.floor_ms, 95) if self.floor_ms else float("nan")
         ratio = page95 / raw95 if raw95 else float("inf")
         orm_ratio = orm95 / raw95 if raw95 else float("inf")
+        floor_ratio = floor95 / raw95 if raw95 else float("inf")
         ok = page95 <= TARGET_MS and ratio <= MAX_RATIO
         return (
             self.persona,
@@ -87,6 +92,8 @@ class Case:
             f"{ratio:.1f}×",
             f"{orm95:.1f}",
             f"{orm_ratio:.1f}×",
+            f"{floor95:.1f}",
+            f"{floor_ratio:.1f}×",
             str(len(self.page_ms)),
             str(self.page_queries),
             "是" if page95 <= TARGET_MS else "否",
@@ -104,6 +111,8 @@ HEADERS = (
     "页面/SQL(p95)",
     "ORM p95",
     "ORM/SQL(p95)",
+    "下限p95",
+    "下限/SQL(p95)",
     "次数",
     "查询数",
     "p95≤150ms",
@@ -315,6 +324,14 @@ def _measure(
                 # A slow case stops at its time budget once it has a few samples.
                 if len(case.page_ms) >= MIN_RUNS and time.monotonic() - began > budget:
                     break
+        with override_settings(ROOT_URLCONF=bench_floor.__name__):
+            for i in range(warmup + len(case.page_ms)):
+                start = time.perf_counter()
+                floor = client.get(FLOOR_URL, case.params)
+                if floor.status_code != 200:
+                    case.status = floor.status_code  # reported like a failing page
+                if i >= warmup:
+                    case.floor_ms.append((time.perf_counter() - start) * 1000)
         if on_case is not None:
             on_case(case)
 

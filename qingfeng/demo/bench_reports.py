@@ -33,7 +33,7 @@ from django.utils import timezone
 from qingfeng.accounts.models import User
 from qingfeng.accounts.roles import Cap
 from qingfeng.accounts.scope import grants_with, minimal_grants
-from qingfeng.demo import texts
+from qingfeng.demo import bench_floor, texts
 from qingfeng.demo.bench import BACKEND, percentile
 from qingfeng.intake.identity import Identity
 from qingfeng.intake.models import Channel, Report, ReportSubject
@@ -43,6 +43,7 @@ SEARCH_TARGET_MS = 100.0
 LOOKUP_TARGET_MS = 50.0
 LIST_TARGET_MS = 150.0
 LIST_MAX_RATIO = 2.0
+FLOOR_URL = "/floor/reports/"  # bench_floor.report_floor
 RECALL_TARGET = 0.95
 PRECISION_TARGET = 0.90
 # (username, label): a wide and a narrow persona, when present.
@@ -216,6 +217,7 @@ class ListCase:
     page: Sample
     orm: Sample
     raw: Sample
+    floor: Sample  # bench_floor.report_floor: signed-in request + selector, nothing drawn
     statements: list[str] = field(default_factory=list)
     status: int = 0
     queries: int = 0
@@ -242,6 +244,7 @@ def list_cases() -> list[ListCase]:
                     Sample(f"{title} 页面", LIST_TARGET_MS),
                     Sample(f"{title} ORM", LIST_TARGET_MS),
                     Sample(f"{title} SQL", 0.0),
+                    Sample(f"{title} 下限", 0.0),
                 )
             )  # fmt: skip
     return cases
@@ -284,6 +287,13 @@ def bench_list(runs: int) -> list[ListCase]:
                     case.page.ms.append(page_ms)
                     case.orm.ms.append(orm_ms)
                     case.raw.ms.append(raw_ms)
+            with override_settings(ROOT_URLCONF=bench_floor.__name__):
+                for i in range(runs + 1):
+                    floor_ms, floor = _timed(client.get, FLOOR_URL, case.params)
+                    if floor.status_code != 200:
+                        case.status = floor.status_code  # reported like a failing page
+                    if i:
+                        case.floor.ms.append(floor_ms)
             raw95 = percentile(case.raw.ms, 95) or 1e-9
             case.page.ratio = percentile(case.page.ms, 95) / raw95
             case.page.note = (
@@ -291,6 +301,8 @@ def bench_list(runs: int) -> list[ListCase]:
             )
             case.orm.note = f"ORM/SQL {percentile(case.orm.ms, 95) / raw95:.1f}×"
             case.raw.note = f"{len(case.statements)} 条语句"
+            floor_ratio = percentile(case.floor.ms, 95) / raw95
+            case.floor.note = f"已登录请求 + report_list，无模板；下限/SQL {floor_ratio:.1f}×"
     return cases
 
 

@@ -208,7 +208,7 @@ def test_bench_prints_figures(fast_hashing):
     call_command("bench", runs=2, warmup=0, verbosity=0, stdout=out)
     text = out.getvalue()
     assert "监察对象 3,000" in text
-    assert "页面p95" in text and "SQL p95" in text
+    assert "页面p95" in text and "SQL p95" in text and "下限p95" in text
     for persona in ("shuji", "leader", "admin"):
         assert persona in text
     assert "返回 HTTP" not in text  # every measured page answered 200

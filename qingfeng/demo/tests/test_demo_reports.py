@@ -187,7 +187,7 @@ def test_bench_reports_runs_on_tiny_data(fast_hashing):
     call_command("bench", suite="reports", runs=2, warmup=0, eval_bases=30, verbosity=0, stdout=out)
     text = out.getvalue()
     assert "信访举报 200" in text
-    for label in ("网上举报提交", "全文检索", "重复件查找", "信访件列表", "召回率"):
+    for label in ("网上举报提交", "全文检索", "重复件查找", "信访件列表", "下限", "召回率"):
         assert label in text
     assert "返回 HTTP" not in text
     assert Report.objects.count() == 200  # the measured submissions were rolled back
