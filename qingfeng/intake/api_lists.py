@@ -17,6 +17,9 @@ from pydantic import Field
 from qingfeng.intake import api as intake_api
 from qingfeng.intake import list_selectors as ls
 from qingfeng.intake.models import Channel, Report, Status
+from qingfeng.intake.search import COUNT_CAP as SEARCH_CAP
+from qingfeng.intake.search import MAX_PAGES as SEARCH_MAX_PAGES
+from qingfeng.intake.search import PAGE_SIZE as SEARCH_PAGE_SIZE
 from qingfeng.intake.stats import COLUMNS, monthly_stats, parse_month
 from qingfeng.reminders.selectors import notices_for
 from qingfeng.reminders.services import mark_read
@@ -27,7 +30,6 @@ router = Router(tags=["信访举报"])
 # so the list operation is declared on that router; the rest live on this one.
 reports_router = intake_api.router
 
-SEARCH_PAGE_SIZE = 20
 NOTICE_PAGE_SIZE = 20
 
 
@@ -198,7 +200,16 @@ def list_reports(
     }
 
 
-@router.get("/reports/search", response=SearchOut, summary="信访件全文检索（每页20件，含总数）")
+@router.get(
+    "/reports/search",
+    response=SearchOut,
+    summary="信访件全文检索（每页20件，含总数）",
+    description=(
+        f"q：检索词，空格分隔的词须同时出现；page：页码（1–{SEARCH_MAX_PAGES}）。"
+        f"可翻阅最新的 {SEARCH_CAP} 件，总数最多计到 {SEARCH_CAP}"
+        f"（has_more 为真即“{SEARCH_CAP}+”）。"
+    ),
+)
 def search(request: HttpRequest, q: str, page: int = 1) -> dict[str, Any]:
     from qingfeng.intake.search import search_page
 
@@ -206,7 +217,7 @@ def search(request: HttpRequest, q: str, page: int = 1) -> dict[str, Any]:
     q = q.strip()[:50]
     if not q:
         raise ValidationError({"q": "请输入检索词"})
-    page = max(1, page)
+    page = min(max(1, page), SEARCH_MAX_PAGES)
     found = search_page(user, q, limit=SEARCH_PAGE_SIZE, offset=(page - 1) * SEARCH_PAGE_SIZE)
     total = found.total
     return {
@@ -214,7 +225,7 @@ def search(request: HttpRequest, q: str, page: int = 1) -> dict[str, Any]:
         "total": total,
         "has_more": found.has_more,
         "page": page,
-        "num_pages": max(1, -(-total // SEARCH_PAGE_SIZE)),
+        "num_pages": max(1, min(SEARCH_MAX_PAGES, -(-total // SEARCH_PAGE_SIZE))),
     }
 
 

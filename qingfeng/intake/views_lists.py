@@ -27,6 +27,8 @@ from qingfeng.core.excel import xlsx_response
 from qingfeng.core.forms import CHINESE_ERRORS, mark_invalid, style_fields
 from qingfeng.intake import list_selectors as ls
 from qingfeng.intake.models import Channel, Status
+from qingfeng.intake.search import MAX_PAGES as SEARCH_MAX_PAGES
+from qingfeng.intake.search import PAGE_SIZE as SEARCH_PAGE_SIZE
 from qingfeng.intake.stats import COLUMNS, monthly_stats, parse_month
 
 ALL = ("", "全部")
@@ -48,8 +50,6 @@ EXPORT_NOTICE = (
     f"注：符合条件的信访件超过 {ls.EXPORT_CAP} 件，仅导出前 {ls.EXPORT_CAP} 件，"
     "请缩小筛选范围后分批导出。"
 )
-SEARCH_PAGE_SIZE = 20
-SEARCH_MAX_PAGES = 50
 SEARCH_Q_MAX = 50
 
 

@@ -312,6 +312,27 @@ def test_search_page_finds_by_text_and_shows_the_total(login, reports):
     assert "<script>alert(1)</script>" not in resp.content.decode()
 
 
+def test_search_over_the_cap_opens_only_the_newest_pages(login, reports, monkeypatch):
+    """Search counts as far as a reader can page (``search.COUNT_CAP`` = 50 pages of 20);
+    beyond it the total reads "N+", the page says so, and no page past the last is served
+    (page and API)."""
+    from qingfeng.intake import search
+
+    _ensure_indexed(reports)
+    client = login("petition_officer")
+    everything = client.get("/api/reports/search", {"q": "件"}).json()
+    assert everything["total"] >= 3
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    resp = client.get(reverse("intake:search"), {"q": "件"})
+    html = resp.content.decode()
+    assert (resp.context["total"], resp.context["has_more"]) == (2, True)
+    assert "共找到 2+ 件" in html and "可翻阅最新的 2 件" in html
+    monkeypatch.setattr("qingfeng.intake.api_lists.SEARCH_MAX_PAGES", 1)
+    found = client.get("/api/reports/search", {"q": "件", "page": 99}).json()
+    assert (found["page"], found["num_pages"], found["has_more"]) == (1, 1, True)
+    assert [i["number"] for i in found["items"]] == [i["number"] for i in everything["items"]]
+
+
 # -- API --------------------------------------------------------------------------------------
 
 

@@ -108,7 +108,7 @@ def test_first_page_newest_first_with_total(county: Any, corpus: list[Report]) -
 def test_common_terms_are_counted_up_to_the_cap(
     county: Any, corpus: list[Report], persona: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Over the cap the total stops at it ("10000+") and the pages stay newest first, on
+    """Over the cap the total stops at it ("1000+") and the pages stay newest first, on
     both plans (whole tree: sysadmin; narrower scopes: the townships)."""
     user = county.users[persona]
     scope = set(reports_visible_to(user).values_list("pk", flat=True))
