@@ -53,8 +53,8 @@ def _document(d: Any) -> dict[str, Any]:
 
 
 def case_row(case: Case) -> dict[str, Any]:
-    """One row of the list; ``case.next_due_on`` is annotated by the list query
-    (``api_cases._with_next_due``) or set by ``case_file``."""
+    """One row of the list; ``case.next_due_on`` is set by the list
+    (``api_cases._with_next_due``) or by ``case_file``."""
     next_due = getattr(case, "next_due_on", None)
     return {
         "id": case.pk,

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -38,6 +38,7 @@ from qingfeng.cases import case_review, case_services, decisions
 from qingfeng.cases.api import MEETING_FIELDS, DocumentRefOut, MeetingIn, PersonRef
 from qingfeng.cases.api_case_json import case_file, case_row, measure_json, review_json
 from qingfeng.cases.api_handling import MemberOut
+from qingfeng.cases.case_list_selectors import case_holders
 from qingfeng.cases.case_selectors import (
     cases_visible_to,
     get_case_for_user,
@@ -360,17 +361,26 @@ def _reviewed(request: HttpRequest, case_id: int, review_id: int) -> tuple[Any, 
     return user, case, _one(reviews_of(case), review_id)
 
 
-def _with_next_due(qs: QuerySet[Case]) -> QuerySet[Case]:
-    first_open = (
-        CaseClock.objects.filter(case=OuterRef("pk"), met_at=None)
-        .order_by("due_on")
-        .values("due_on")[:1]
-    )
-    return qs.annotate(next_due_on=Subquery(first_open))
+def _with_next_due(rows: list[Case]) -> list[Case]:
+    """Set ``next_due_on`` (the earliest open clock's due date, or None) on the page's rows:
+    one query for the clocks of those rows only."""
+    first_due: dict[int, dt.date] = {}
+    open_clocks = CaseClock.objects.filter(case_id__in=[r.pk for r in rows], met_at=None)
+    for case_id, due_on in open_clocks.order_by("case_id", "due_on").values_list(
+        "case_id", "due_on"
+    ):
+        first_due.setdefault(case_id, due_on)
+    for r in rows:
+        r.next_due_on = first_due.get(r.pk)  # type: ignore[attr-defined]
+    return rows
 
 
 def _filtered(user: Any, *, status: str, org: int | None, overdue: bool | None, q: str) -> Any:
-    qs = _with_next_due(cases_visible_to(user))
+    """The caller's cases matching the filters, in the list's index-friendly form
+    (``case_list_selectors``): narrowed to ``case_holders`` unless the scope is wide, and
+    overdue tested against the open clocks (a case is overdue when one of its open clocks
+    is past due — its earliest one is)."""
+    qs = cases_visible_to(user)
     if status:
         if status not in CaseStatus.values:
             raise ValidationError({"status": "状态取值无效"})
@@ -387,11 +397,17 @@ def _filtered(user: Any, *, status: str, org: int | None, overdue: bool | None, 
             | subtree_q(body.path, "handling_dept__")
             | subtree_q(body.path, "review_org__")
         )
-    today = timezone.localdate()
+    else:
+        holders, wide = case_holders(user)
+        if not holders:
+            return Case.objects.none()
+        if not wide:
+            qs = qs.filter(org_id__in=holders)
+    past_due = CaseClock.objects.filter(met_at=None, due_on__lt=timezone.localdate())
     if overdue is True:
-        qs = qs.filter(Q(next_due_on__lt=today))
+        qs = qs.filter(pk__in=past_due.values("case_id"))
     elif overdue is False:
-        qs = qs.filter(Q(next_due_on__isnull=True) | Q(next_due_on__gte=today))
+        qs = qs.exclude(pk__in=past_due.values("case_id"))
     q = q.strip()[:Q_MAX]
     if q:
         qs = qs.filter(Q(number=q) | Q(subject_name__startswith=q))
@@ -428,11 +444,11 @@ def list_cases(
     qs = _filtered(user, status=status, org=org, overdue=overdue, q=q)
     limit = min(max(1, limit), MAX_LIMIT)
     offset = min(max(0, offset), COUNT_CAP)
-    rows = list(
-        qs.select_related("org", "handling_dept", "review_org").order_by("-filed_on", "-id")[
-            offset : offset + limit
-        ]
+    ids = list(
+        qs.order_by("-filed_on", "-id").values_list("id", flat=True)[offset : offset + limit]
     )
+    by_id = Case.objects.select_related("org", "handling_dept", "review_org").in_bulk(ids)
+    rows = _with_next_due([by_id[pk] for pk in ids])
     total, has_more = _capped_count(qs)
     items = [case_row(r) for r in rows]
     return {"items": items, "total": total, "has_more": has_more, "limit": limit, "offset": offset}
