@@ -34,7 +34,7 @@ from qingfeng.cases.case_selectors import cases_visible_to
 from qingfeng.cases.models import Case, CaseClock, CaseReview, Lead
 from qingfeng.cases.outcomes import Outcome
 from qingfeng.cases.selectors import leads_visible_to
-from qingfeng.core.paging import CappedPage, capped_count, capped_slice
+from qingfeng.core.paging import CappedPage, capped_count, capped_slice, sorted_ids_page
 from qingfeng.orgs.models import Org, OrgKind
 from qingfeng.workdays.clock import WorkCalendar
 
@@ -231,17 +231,13 @@ def _due_page(qs: QuerySet[Case], page: int) -> CasePage | None:
     are not the newest: walking the newest-first index for them tested ≈ 11,700 of 58,000
     cases at province scale, and PostgreSQL, which multiplies the selectivities of
     ``met_at IS NULL`` and ``due_on < today``, would not drive the query from the clocks.
-    So their (立案日期, id) pairs are read in one query — at most ``COUNT_CAP + 1`` — and
-    sorted and counted here, as the report search does for a narrow scope.
+    So their (立案日期, id) pairs are read once and sorted (``core.paging.sorted_ids_page``),
+    as the report search does for a narrow scope.
     """
-    pairs = list(qs.order_by().values_list("filed_on", "id")[: COUNT_CAP + 1])
-    if len(pairs) > COUNT_CAP:
+    found = sorted_ids_page(qs, "filed_on", page, page_size=PAGE_SIZE, cap=COUNT_CAP)
+    if found is None:
         return None
-    pairs.sort(reverse=True)
-    total = len(pairs)
-    page = min(max(1, page), max(1, -(-total // PAGE_SIZE)))
-    start = (page - 1) * PAGE_SIZE
-    ids = [pk for _day, pk in pairs[start : start + PAGE_SIZE]]
+    ids, total, page = found
     by_id = Case.objects.select_related("org", "handling_dept", "review_org").in_bulk(ids)
     return CasePage(attach_row_data([by_id[pk] for pk in ids]), total, False, page)
 

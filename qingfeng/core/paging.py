@@ -66,3 +66,24 @@ def capped_slice(
     page = min(page, max(1, -(-total // page_size)))
     start = (page - 1) * page_size
     return fetch(start, start + page_size), total, has_more, page
+
+
+def sorted_ids_page(
+    qs: QuerySet[Any], key: str, page: int, *, page_size: int, cap: int
+) -> tuple[list[int], int, int] | None:
+    """The ids of ``page`` of ``qs`` newest first by (``key``, id), the total and the page
+    shown — sorted here from the matching (``key``, id) pairs; None past ``cap`` matches.
+
+    For a wide scope under a filter few rows pass whose rows are not the newest (已超期:
+    open clocks past due belong to old records): walking the newest-first index tests rows
+    until it has a page (at province scale, thousands), while the pairs are read in one
+    query that the planner drives from the filter.
+    """
+    pairs = list(qs.order_by().values_list(key, "id")[: cap + 1])
+    if len(pairs) > cap:
+        return None
+    pairs.sort(reverse=True)
+    total = len(pairs)
+    page = min(max(1, page), max(1, -(-total // page_size)))
+    start = (page - 1) * page_size
+    return [pk for _key, pk in pairs[start : start + page_size]], total, page

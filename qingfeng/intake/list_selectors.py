@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from qingfeng.accounts.roles import Cap
 from qingfeng.accounts.scope import grants_with, minimal_grants, org_scope_q, subtree_q
-from qingfeng.core.paging import CappedPage, capped_slice
+from qingfeng.core.paging import CappedPage, capped_slice, sorted_ids_page
 from qingfeng.intake.models import Clock, Report, ReportClass
 from qingfeng.intake.selectors import reports_visible_to
 from qingfeng.orgs.models import Org, OrgKind
@@ -107,10 +107,15 @@ def filtered_reports(user: Any, filters: ReportFilters) -> QuerySet[Report]:
     The text box matches a 登记编号 exactly or the start of a title (prefix only: full-text
     search has its own page, ``qingfeng.intake.search``).
     """
+    return _filtered(user, filters)[0]
+
+
+def _filtered(user: Any, filters: ReportFilters) -> tuple[QuerySet[Report], bool]:
+    """``filtered_reports`` and whether the holders are a wide share of all bodies."""
     qs = reports_visible_to(user, Cap.REPORT_VIEW)
     in_holders, wide = holder_org_ids(user, filters.org)
     if not in_holders:
-        return Report.objects.none()
+        return Report.objects.none(), False
     if wide:
         # ``org_id + 0``: no index serves the org test, so the planner walks the
         # (-received_on, -id) index newest first and stops after the page.
@@ -147,7 +152,7 @@ def filtered_reports(user: Any, filters: ReportFilters) -> QuerySet[Report]:
         # A title prefix has no index: at province scope this scans (the search page
         # is the fast way to find text).
         qs = qs.filter(title__startswith=q)
-    return qs.order_by("-received_on", "-id")
+    return qs.order_by("-received_on", "-id"), wide
 
 
 def holder_org_ids(
@@ -204,7 +209,11 @@ def attach_row_data(rows: list[Report]) -> list[Report]:
 def _page_rows(qs: QuerySet[Report], start: int, stop: int) -> list[Report]:
     """The page's ids first — sorted on the covering (org, received_on, id, …) index, never
     on full rows — then those rows with their org and subjects."""
-    ids = list(qs.values_list("id", flat=True)[start:stop])
+    return _rows(list(qs.values_list("id", flat=True)[start:stop]))
+
+
+def _rows(ids: list[int]) -> list[Report]:
+    """The reports of ``ids`` in that order, with their org and subjects."""
     if not ids:
         return []
     by_id = Report.objects.select_related("org").prefetch_related("subjects").in_bulk(ids)
@@ -218,7 +227,14 @@ def report_list(user: Any, filters: ReportFilters) -> ReportPage:
     only when the first page is full or a later page is asked for — one
     ``SELECT COUNT(*) FROM (… LIMIT cap+1)``. Never a full count of the scope.
     """
-    qs = filtered_reports(user, filters)
+    qs, wide = _filtered(user, filters)
+    if wide and filters.due:
+        # Past-due and due-soon reports are few and old: a wide scope sorts their
+        # (received date, id) pairs here rather than walk the newest-first index for them.
+        found = sorted_ids_page(qs, "received_on", filters.page, page_size=PAGE_SIZE, cap=COUNT_CAP)
+        if found is not None:
+            ids, total, page = found
+            return ReportPage(attach_row_data(_rows(ids)), total, False, page)
     rows, total, has_more, page = capped_slice(
         qs,
         filters.page,

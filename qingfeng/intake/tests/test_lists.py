@@ -184,6 +184,38 @@ def test_overdue_and_due_soon_filters(county, login, reports):
     assert numbers(client.get(reverse("intake:list"), {"due": ls.DUE_OVERDUE})) == set()
 
 
+@pytest.mark.parametrize("wide_share", [0.0, 2.0])  # every scope wide / every scope narrow
+def test_due_filters_agree_for_wide_and_narrow_scopes(
+    county, reports, wide_share, monkeypatch, django_assert_max_num_queries
+):
+    """A wide scope's 已超期 / 即将到期 page sorts the matching reports here
+    (``core.paging.sorted_ids_page``); a narrow one walks the index: the same rows, order,
+    total and paging, and scope still applies."""
+    monkeypatch.setattr(ls, "WIDE_SHARE", wide_share)
+    monkeypatch.setattr(ls, "PAGE_SIZE", 2)
+    today = timezone.localdate()
+    for days, key in ((1, "a"), (2, "county"), (5, "down")):
+        Clock.objects.filter(report=reports[key], met_at=None).update(
+            due_on=today - dt.timedelta(days=days)
+        )
+    Clock.objects.filter(report=reports["b"], met_at=None).update(due_on=today)
+    overdue = [reports[k] for k in ("county", "a", "down")]
+    newest_first = [r.pk for r in sorted(overdue, key=lambda r: (r.received_on, r.pk))][::-1]
+    user = county.users["petition_officer"]
+    with django_assert_max_num_queries(9):
+        first = ls.report_list(user, ls.ReportFilters(due=ls.DUE_OVERDUE, page=1))
+    second = ls.report_list(user, ls.ReportFilters(due=ls.DUE_OVERDUE, page=2))
+    past_the_end = ls.report_list(user, ls.ReportFilters(due=ls.DUE_OVERDUE, page=9))
+    assert [r.pk for r in first.rows] + [r.pk for r in second.rows] == newest_first
+    assert first.total == second.total == 3 and not first.has_more
+    assert past_the_end.page == 2 and [r.pk for r in past_the_end.rows] == newest_first[2:]
+    assert all(r.is_overdue for r in first.rows)  # type: ignore[attr-defined]
+    soon = ls.report_list(user, ls.ReportFilters(due=ls.DUE_SOON))
+    assert [r.pk for r in soon.rows] == [reports["b"].pk] and soon.total == 1
+    mine = ls.report_list(county.users["township_secretary"], ls.ReportFilters(due=ls.DUE_OVERDUE))
+    assert {r.pk for r in mine.rows} == {reports["a"].pk, reports["down"].pk}
+
+
 def test_bad_filter_input_keeps_it_and_names_the_field(login, reports):
     resp = login("petition_officer").get(
         reverse("intake:list"),
