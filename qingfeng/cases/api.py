@@ -50,6 +50,7 @@ from qingfeng.cases.selectors import (
     transitions_of,
 )
 from qingfeng.core.paging import capped_count
+from qingfeng.intake.list_selectors import holder_org_ids
 
 router = Router(tags=["问题线索"])
 router.add_router("/", api_handling.router)
@@ -289,6 +290,11 @@ def _filtered(
         if body is None:
             raise Http404
         qs = qs.filter(subtree_q(body.path, "org__") | subtree_q(body.path, "handling_dept__"))
+    else:
+        # The index-friendly superset the list page reads through (``holder_org_ids``):
+        # the scope test alone joins the org table for every lead.
+        holders, _wide = holder_org_ids(user, None, cap=Cap.LEAD_VIEW)
+        qs = qs.filter(org_id__in=holders)
     q = q.strip()[:Q_MAX]
     if q:
         qs = qs.filter(Q(number=q) | Q(subject_name__startswith=q))
@@ -326,11 +332,10 @@ def list_leads(
     qs = _filtered(user, status=status, way=way, source=source, org=org, q=q)
     limit = min(max(1, limit), MAX_LIMIT)
     offset = min(max(0, offset), COUNT_CAP)
-    rows = list(
-        qs.select_related("org", "handling_dept").order_by("-created_at", "-id")[
-            offset : offset + limit
-        ]
-    )
+    newest = qs.order_by("-created_at", "-id").values_list("id", flat=True)
+    ids = list(newest[offset : offset + limit])  # on the (org, -created_at) index, then rows
+    by_id = Lead.objects.select_related("org", "handling_dept").in_bulk(ids)
+    rows = [by_id[pk] for pk in ids]
     total, has_more = _capped_count(qs)
     return {
         "items": [_row(r) for r in rows],
