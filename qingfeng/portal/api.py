@@ -64,7 +64,7 @@ class BodyOut(Schema):
     kind: str
 
 
-class SubjectIn(Schema):
+class PublicSubjectIn(Schema):
     name: str = Field("", description="被反映人姓名")
     unit: str = Field("", description="单位")
     post: str = Field("", description="职务")
@@ -83,14 +83,14 @@ class FileIn(Schema):
     content_base64: str = Field(..., description="文件内容，base64 编码")
 
 
-class ReportIn(Schema):
+class PublicReportIn(Schema):
     body_id: int = Field(..., description="受理机关 id（见 GET bodies）")
     category: str = Field(..., description="问题类别（ProblemCategory 的值）")
     title: str
     content: str
     occurred_when: str = ""
     occurred_where: str = ""
-    subjects: list[SubjectIn] = Field(..., max_length=10)
+    subjects: list[PublicSubjectIn] = Field(..., max_length=10)
     real_name: bool = False
     reporter: ReporterIn | None = None
     altcha: str = Field(..., description="已解出的人机验证（GET challenge 的解，base64 JSON）")
@@ -109,14 +109,14 @@ class CodeIn(Schema):
     code: str = Field(..., max_length=40)
 
 
-class MessageIn(Schema):
+class PublicMessageIn(Schema):
     code: str = Field(..., max_length=40)
     body: str
     supplement: bool = False
     files: list[FileIn] = Field(default_factory=list)
 
 
-class NoticeOut(Schema):
+class PublicNoticeOut(Schema):
     kind: str
     title: str
     number: str
@@ -124,7 +124,7 @@ class NoticeOut(Schema):
     text: str
 
 
-class MessageOut(Schema):
+class PublicMessageOut(Schema):
     from_reporter: bool
     author: str
     body: str
@@ -133,7 +133,7 @@ class MessageOut(Schema):
     files: int
 
 
-class IdentityViewOut(Schema):
+class PublicIdentityViewOut(Schema):
     at: dt.datetime
     org: str
 
@@ -147,9 +147,9 @@ class StatusOut(Schema):
     detail: str
     is_real_name: bool
     can_message: bool
-    notices: list[NoticeOut]
-    messages: list[MessageOut]
-    identity_views: list[IdentityViewOut]
+    notices: list[PublicNoticeOut]
+    messages: list[PublicMessageOut]
+    identity_views: list[PublicIdentityViewOut]
 
 
 def _check_rate(request: HttpRequest, bucket: str) -> None:
@@ -195,7 +195,9 @@ def bodies(request: HttpRequest) -> list[dict[str, object]]:
     return [{"id": o.pk, "name": o.name, "kind": o.kind} for o in public_bodies()]
 
 
-def _submit(request: HttpRequest, payload: ReportIn, uploads: list[UploadedFile]) -> ReceiptOut:
+def _submit(
+    request: HttpRequest, payload: PublicReportIn, uploads: list[UploadedFile]
+) -> ReceiptOut:
     _check_rate(request, guard.SUBMIT)
     try:
         guard.check_solution(payload.altcha)
@@ -245,7 +247,7 @@ def _submit(request: HttpRequest, payload: ReportIn, uploads: list[UploadedFile]
     auth=None,
     summary="提交举报（JSON，文件以 base64 附带）",
 )
-def submit_json(request: HttpRequest, payload: ReportIn) -> ReceiptOut:
+def submit_json(request: HttpRequest, payload: PublicReportIn) -> ReceiptOut:
     """整个请求体不超过 5 MB；更大的照片请用 ``reports/upload``。返回的查询码只出现这一次。"""
     uploads = _decode_files(payload.files)
     return _submit(request, payload, uploads)
@@ -264,7 +266,7 @@ def submit_multipart(
 ) -> ReceiptOut:
     """``data`` 与 ``POST reports`` 的 JSON 相同（其中 ``files`` 留空）；``files`` 可多个。"""
     try:
-        payload = ReportIn.model_validate(json.loads(data))
+        payload = PublicReportIn.model_validate(json.loads(data))
     except (json.JSONDecodeError, PydanticValidationError):
         raise ValidationError(
             {"data": "data 字段应为举报内容的 JSON，格式见 POST reports"}
@@ -301,7 +303,7 @@ def status(request: HttpRequest, payload: CodeIn) -> Status[Any]:
     auth=None,
     summary="凭查询码留言或补充材料",
 )
-def messages(request: HttpRequest, payload: MessageIn) -> Status[Any]:
+def messages(request: HttpRequest, payload: PublicMessageIn) -> Status[Any]:
     """``supplement=true`` 或附文件时作为“补充材料”；返回更新后的办理情况。"""
     report = _report_for(request, payload.code)
     if report is None:
