@@ -323,6 +323,30 @@ def test_due_queue_lists_overdue_and_soon_clocks_most_urgent_first(county, login
     assert [c.clock.case.number for c in resp.context["clocks"]] == [cases["a2"].number]
 
 
+@pytest.mark.parametrize("wide_bodies", [300, 0])  # narrowed to the holders / not
+def test_home_counts_cases_with_overdue_and_soon_clocks(county, cases, wide_bodies, monkeypatch):
+    """The home page's case to-dos count cases (not clocks) whose open clock is past due or
+    due soon, within the handling or 审理 scope, on both plans of ``open_case_clocks``."""
+    from qingfeng.cases.case_todos import case_todos
+
+    monkeypatch.setattr(cls, "WIDE_BODIES", wide_bodies)
+    soon = WorkCalendar().add_working_days(TODAY, cls.SOON_WORKING_DAYS).date
+    add_clock(cases["a"], due_on=TODAY - dt.timedelta(days=4))
+    add_clock(cases["a2"], CaseClockKind.REVIEW, due_on=TODAY - dt.timedelta(days=1))
+    add_clock(cases["a2"], CaseClockKind.ANNOUNCE, due_on=TODAY - dt.timedelta(days=2))
+    add_clock(cases["b"], due_on=soon)
+    add_clock(cases["county"], due_on=TODAY - dt.timedelta(days=9), met=True)
+
+    def counts(persona: str) -> tuple[int, int]:
+        todos = {t.title: t.count for t in case_todos(county.users[persona])}
+        return todos["案件办理已超期"], todos[f"案件即将超期（{cls.SOON_WORKING_DAYS}个工作日内）"]
+
+    assert counts("township_secretary") == (2, 0)  # a and a2, its two clocks counted once
+    assert counts("other_officer") == (0, 1)
+    assert counts("trial_officer") == (1, 0)  # the county 审理室: a2 under review
+    assert counts("sysadmin") == (2, 1)
+
+
 @pytest.mark.parametrize("persona", NO_CASE_CAP)
 def test_due_queue_refuses_personas_without_cases(persona, login, cases):
     assert login(persona).get(url("due")).status_code == 403
