@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from qingfeng.intake.models import Attachment, Report
 from qingfeng.portal.tests.helpers import ID_NUMBER, jpeg_bytes
@@ -16,8 +17,9 @@ def test_phone_real_name_report_with_photo(page, live_county, settings):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/portal/")
     page.click("#qf-start-report")
-    # Without a choice of real name the identity block stays hidden.
-    assert not page.is_visible("#id_reporter_name")
+    # Without a choice of real name the identity block stays hidden (portal.js hides it
+    # once loaded: wait for that rather than read the page before the script has run).
+    expect(page.locator("#id_reporter_name")).to_be_hidden()
     page.select_option("#id_body", label="东坝镇纪委")
     page.fill("#id_subject_0_name", "李建国")
     page.fill("#id_subject_0_unit", "李庄村民委员会")
