@@ -39,6 +39,7 @@ from qingfeng.cases.api_handling import (
     enquiry_out,
     verification_out,
 )
+from qingfeng.cases.list_selectors import page_rows
 from qingfeng.cases.models import Lead, LeadSource, LeadStatus, Way
 from qingfeng.cases.outcomes import Outcome
 from qingfeng.cases.selectors import (
@@ -332,10 +333,7 @@ def list_leads(
     qs = _filtered(user, status=status, way=way, source=source, org=org, q=q)
     limit = min(max(1, limit), MAX_LIMIT)
     offset = min(max(0, offset), COUNT_CAP)
-    newest = qs.order_by("-created_at", "-id").values_list("id", flat=True)
-    ids = list(newest[offset : offset + limit])  # on the (org, -created_at) index, then rows
-    by_id = Lead.objects.select_related("org", "handling_dept").in_bulk(ids)
-    rows = [by_id[pk] for pk in ids]
+    rows = page_rows(qs.order_by("-created_at", "-id"), offset, offset + limit)
     total, has_more = _capped_count(qs)
     return {
         "items": [_row(r) for r in rows],

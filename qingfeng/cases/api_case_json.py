@@ -54,7 +54,7 @@ def _document(d: Any) -> dict[str, Any]:
 
 def case_row(case: Case) -> dict[str, Any]:
     """One row of the list; ``case.next_due_on`` is set by the list
-    (``api_cases._with_next_due``) or by ``case_file``."""
+    (``api_cases.list_cases``, from ``attach_row_data``) or by ``case_file``."""
     next_due = getattr(case, "next_due_on", None)
     return {
         "id": case.pk,

@@ -38,7 +38,7 @@ from qingfeng.cases import case_review, case_services, decisions
 from qingfeng.cases.api import MEETING_FIELDS, DocumentRefOut, MeetingIn, PersonRef
 from qingfeng.cases.api_case_json import case_file, case_row, measure_json, review_json
 from qingfeng.cases.api_handling import MemberOut
-from qingfeng.cases.case_list_selectors import case_holders
+from qingfeng.cases.case_list_selectors import attach_row_data, case_holders, page_rows
 from qingfeng.cases.case_selectors import (
     cases_visible_to,
     get_case_for_user,
@@ -361,20 +361,6 @@ def _reviewed(request: HttpRequest, case_id: int, review_id: int) -> tuple[Any, 
     return user, case, _one(reviews_of(case), review_id)
 
 
-def _with_next_due(rows: list[Case]) -> list[Case]:
-    """Set ``next_due_on`` (the earliest open clock's due date, or None) on the page's rows:
-    one query for the clocks of those rows only."""
-    first_due: dict[int, dt.date] = {}
-    open_clocks = CaseClock.objects.filter(case_id__in=[r.pk for r in rows], met_at=None)
-    for case_id, due_on in open_clocks.order_by("case_id", "due_on").values_list(
-        "case_id", "due_on"
-    ):
-        first_due.setdefault(case_id, due_on)
-    for r in rows:
-        r.next_due_on = first_due.get(r.pk)  # type: ignore[attr-defined]
-    return rows
-
-
 def _filtered(user: Any, *, status: str, org: int | None, overdue: bool | None, q: str) -> Any:
     """The caller's cases matching the filters, in the list's index-friendly form
     (``case_list_selectors``): narrowed to ``case_holders`` unless the scope is wide, and
@@ -444,11 +430,11 @@ def list_cases(
     qs = _filtered(user, status=status, org=org, overdue=overdue, q=q)
     limit = min(max(1, limit), MAX_LIMIT)
     offset = min(max(0, offset), COUNT_CAP)
-    ids = list(
-        qs.order_by("-filed_on", "-id").values_list("id", flat=True)[offset : offset + limit]
-    )
-    by_id = Case.objects.select_related("org", "handling_dept", "review_org").in_bulk(ids)
-    rows = _with_next_due([by_id[pk] for pk in ids])
+    # The list page's reads: ids off the index, then the rows and their open clocks.
+    rows = attach_row_data(page_rows(qs.order_by("-filed_on", "-id"), offset, offset + limit))
+    for r in rows:
+        clock = r.next_clock  # type: ignore[attr-defined]
+        r.next_due_on = clock.due_on if clock else None  # type: ignore[attr-defined]
     total, has_more = _capped_count(qs)
     items = [case_row(r) for r in rows]
     return {"items": items, "total": total, "has_more": has_more, "limit": limit, "offset": offset}

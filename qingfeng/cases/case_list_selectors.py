@@ -194,7 +194,7 @@ def attach_row_data(rows: list[Case]) -> list[Case]:
     return rows
 
 
-def _page_rows(qs: QuerySet[Case], start: int, stop: int) -> list[Case]:
+def page_rows(qs: QuerySet[Case], start: int, stop: int) -> list[Case]:
     """The page's ids first, then those rows with the orgs the table shows."""
     ids = list(qs.values_list("id", flat=True)[start:stop])
     if not ids:
@@ -217,7 +217,7 @@ def case_list(user: Any, filters: CaseFilters) -> CasePage:
     rows, total, has_more, page = capped_slice(
         qs,
         filters.page,
-        lambda start, stop: _page_rows(qs, start, stop),
+        lambda start, stop: page_rows(qs, start, stop),
         page_size=PAGE_SIZE,
         cap=COUNT_CAP,
     )
@@ -284,7 +284,7 @@ def export_rows(user: Any, filters: CaseFilters) -> tuple[list[list[Any]], bool]
 def _chunks(qs: QuerySet[Case], limit: int, size: int) -> Iterator[list[Case]]:
     start = 0
     while start < limit:
-        chunk = _page_rows(qs, start, min(start + size, limit))
+        chunk = page_rows(qs, start, min(start + size, limit))
         if not chunk:
             return
         yield chunk

@@ -155,7 +155,7 @@ def outcome_label(code: str) -> str:
         return code
 
 
-def _page_rows(qs: QuerySet[Lead], start: int, stop: int) -> list[Lead]:
+def page_rows(qs: QuerySet[Lead], start: int, stop: int) -> list[Lead]:
     """The page's ids first (sorted on the (org, -created_at) index), then those rows."""
     ids = list(qs.values_list("id", flat=True)[start:stop])
     if not ids:
@@ -174,7 +174,7 @@ def lead_list(user: Any, filters: LeadFilters) -> LeadPage:
     rows, total, has_more, page = capped_slice(
         qs,
         filters.page,
-        lambda start, stop: _page_rows(qs, start, stop),
+        lambda start, stop: page_rows(qs, start, stop),
         page_size=PAGE_SIZE,
         cap=COUNT_CAP,
     )
@@ -217,7 +217,7 @@ def export_rows(user: Any, filters: LeadFilters) -> tuple[list[list[Any]], bool]
 def _chunks(qs: QuerySet[Lead], limit: int, size: int) -> Iterator[list[Lead]]:
     start = 0
     while start < limit:
-        chunk = _page_rows(qs, start, min(start + size, limit))
+        chunk = page_rows(qs, start, min(start + size, limit))
         if not chunk:
             return
         yield chunk
